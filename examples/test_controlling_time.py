@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import boto3
+import freezegun
+import pytest
+
+from pytest_sqsmock import SqsMock
+
+
+def test_advance_and_travel(sqs_mock: SqsMock) -> None:
+    url = sqs_mock.create_queue("reminders", attributes={"DelaySeconds": "60"}).url
+    boto3.client("sqs", region_name="us-east-1").send_message(
+        QueueUrl=url, MessageBody="hi"
+    )
+    assert len(sqs_mock.queue("reminders").delayed) == 1
+
+    sqs_mock.advance(59.5)  # seconds as int or float, or a timedelta
+    assert sqs_mock.queue("reminders").visible == []
+    sqs_mock.advance(timedelta(seconds=1))
+    assert [m.body for m in sqs_mock.queue("reminders").visible] == ["hi"]
+
+    sqs_mock.travel_to(sqs_mock.now + timedelta(days=5))  # past the 4-day retention
+    assert len(sqs_mock.queue("reminders")) == 0
+
+
+def test_time_only_moves_forward(sqs_mock: SqsMock) -> None:
+    with pytest.raises(ValueError, match="advance"):
+        sqs_mock.advance(-1)
+    with pytest.raises(ValueError, match="travel_to"):
+        sqs_mock.travel_to(sqs_mock.now - timedelta(seconds=1))
+
+
+@pytest.mark.sqs_mock(clock="system")
+def test_system_clock_follows_freezegun(sqs_mock: SqsMock) -> None:
+    with freezegun.freeze_time("2030-01-01 12:00:00") as frozen:
+        sqs_mock.create_queue("reminders")
+        sqs_mock.send("reminders", "call back", delay_seconds=60)
+        frozen.tick(61)
+        [message] = sqs_mock.queue("reminders").visible
+        assert message.sent_at.isoformat() == "2030-01-01T12:00:00+00:00"

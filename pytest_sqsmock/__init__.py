@@ -1,0 +1,21 @@
+"""In-process Amazon SQS for botocore and boto3, with a virtual clock."""
+
+from __future__ import annotations
+
+from pytest_sqsmock.exceptions import SqsMockAssertionError, SqsMockError, UnknownQueueError
+from pytest_sqsmock.mock import SqsMock, mock_sqs
+from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock.views import Call, CallError, MessageView, QueueView
+
+__all__ = [
+    "Call",
+    "CallError",
+    "MessageView",
+    "QueueView",
+    "SqsError",
+    "SqsMock",
+    "SqsMockAssertionError",
+    "SqsMockError",
+    "UnknownQueueError",
+    "mock_sqs",
+]

@@ -1,0 +1,15 @@
+"""Errors of pytest_sqsmock itself (not SQS's): misuse and failed expectations."""
+
+from __future__ import annotations
+
+
+class SqsMockError(Exception):
+    """Base class of every error pytest_sqsmock raises about its own use."""
+
+
+class UnknownQueueError(SqsMockError, LookupError):
+    """``sqs_mock.queue()`` named a queue that does not exist; the message lists those that do."""
+
+
+class SqsMockAssertionError(SqsMockError, AssertionError):
+    """A check on simulated SQS failed; the message lists what was actually found."""

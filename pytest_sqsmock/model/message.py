@@ -1,0 +1,67 @@
+"""One message and the states it moves through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pytest_sqsmock.model.attributes import AttributeValue
+
+MessageState = Literal["delayed", "visible", "in_flight"]
+
+
+@dataclass(slots=True, eq=False)
+class Message:
+    """A message held by a queue. Mutable: only its queue changes it.
+
+    ``generation`` grows at every state change; heap entries made before the
+    change carry the old number and are skipped when popped (lazy deletion).
+    """
+
+    message_id: str
+    body: str
+    md5_of_body: str
+    sender_id: str
+    sent_at_ms: int
+    enqueued_at_ms: int
+    size: int
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    md5_of_attributes: str | None = None
+    system_attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    md5_of_system_attributes: str | None = None
+    group_id: str | None = None
+    deduplication_id: str | None = None
+    sequence_number: str | None = None
+    dead_letter_source_arn: str | None = None
+    seq: int = 0
+    state: MessageState = "visible"
+    visible_at_ms: int = 0
+    receive_count: int = 0
+    first_receive_at_ms: int | None = None
+    received_at_ms: int = 0
+    receipt: int = 0
+    generation: int = 0
+    removed: bool = False
+
+    def system_attributes_for_receive(self) -> dict[str, str]:
+        """Every receive-side system attribute that applies to this message."""
+        attributes = {
+            "SenderId": self.sender_id,
+            "SentTimestamp": str(self.sent_at_ms),
+            "ApproximateReceiveCount": str(self.receive_count),
+            "ApproximateFirstReceiveTimestamp": str(
+                self.first_receive_at_ms or self.sent_at_ms
+            ),
+        }
+        trace = self.system_attributes.get("AWSTraceHeader")
+        if trace is not None and trace.string_value is not None:
+            attributes["AWSTraceHeader"] = trace.string_value
+        if self.group_id is not None:
+            attributes["MessageGroupId"] = self.group_id
+        if self.deduplication_id is not None:
+            attributes["MessageDeduplicationId"] = self.deduplication_id
+        if self.sequence_number is not None:
+            attributes["SequenceNumber"] = self.sequence_number
+        if self.dead_letter_source_arn is not None:
+            attributes["DeadLetterQueueSourceArn"] = self.dead_letter_source_arn
+        return attributes

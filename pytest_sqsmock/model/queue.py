@@ -1,0 +1,227 @@
+"""A queue: its settings and the messages it holds, indexed for O(log n) work.
+
+Messages wait in three heaps with lazy deletion (model/timers.py):
+``_visible`` by send order (what a receive takes next), ``_timers`` by the
+moment a delayed or in-flight message becomes visible, and ``_retention`` by
+enqueue time. Nothing scans all messages except purge and the views.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from pytest_sqsmock.model.message import Message, MessageState
+from pytest_sqsmock.model.settings import QueueSettings
+from pytest_sqsmock.model.timers import MessageHeap
+
+MAX_IN_FLIGHT = 120_000
+MAX_VISIBILITY_MS = 43_200_000
+
+
+class Queue:
+    """One SQS queue in one account and region."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        account_id: str,
+        region: str,
+        arn: str,
+        settings: QueueSettings,
+        now_ms: int,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.account_id = account_id
+        self.region = region
+        self.arn = arn
+        self.settings = settings
+        self.tags: dict[str, str] = dict(tags or {})
+        self.created_at_ms = now_ms
+        self.modified_at_ms = now_ms
+        self.last_purge_ms: int | None = None
+        self.deleted = False
+        # Distinguishes this incarnation's receipt handles from those of a
+        # queue of the same name deleted earlier.
+        self.token = uuid.uuid4().hex[:16]
+        self.messages: dict[str, Message] = {}
+        self.counts: dict[MessageState, int] = {
+            "delayed": 0,
+            "visible": 0,
+            "in_flight": 0,
+        }
+        self._visible = MessageHeap()
+        self._timers = MessageHeap()
+        self._retention = MessageHeap(follow_state=False)
+        self._next_seq = 0
+
+    # -- time ---------------------------------------------------------------
+
+    def catch_up(self, now_ms: int) -> None:
+        """Apply every expiry and state change due at or before ``now_ms``."""
+        retention_ms = self.settings.retention_s * 1000
+        while (entry := self._retention.peek()) is not None and entry[
+            0
+        ] + retention_ms <= now_ms:
+            self._remove(entry[3])
+        while (entry := self._timers.pop_due(now_ms)) is not None:
+            self._set_state(entry[3], "visible", entry[0])
+
+    def next_change_ms(self) -> int | None:
+        """When the next delayed or in-flight message becomes visible, if any."""
+        entry = self._timers.peek()
+        return None if entry is None else entry[0]
+
+    # -- adding and removing ------------------------------------------------
+
+    def add(self, message: Message, *, delay_s: int, now_ms: int) -> None:
+        """Enqueue a new message, visible now or after ``delay_s``."""
+        message.seq = self._next_seq
+        self._next_seq += 1
+        self.messages[message.message_id] = message
+        self._retention.push(message.enqueued_at_ms, message, len(self.messages))
+        if delay_s > 0:
+            self._enter(message, "delayed", now_ms + delay_s * 1000)
+        else:
+            self._enter(message, "visible", now_ms)
+
+    def remove(self, message: Message) -> None:
+        """Delete a message for good (DeleteMessage)."""
+        if not message.removed:
+            self._remove(message)
+
+    def purge(self, now_ms: int) -> int:
+        """Delete every message; returns how many there were."""
+        count = len(self.messages)
+        for message in self.messages.values():
+            message.removed = True
+        self.messages.clear()
+        self._visible.clear()
+        self._timers.clear()
+        self._retention.clear()
+        self.counts = {"delayed": 0, "visible": 0, "in_flight": 0}
+        self.last_purge_ms = now_ms
+        return count
+
+    # -- receiving ----------------------------------------------------------
+
+    def receive(
+        self,
+        *,
+        now_ms: int,
+        limit: int,
+        visibility_timeout_s: int,
+        dead_letter: Callable[[Message], bool] | None = None,
+    ) -> list[Message]:
+        """Take up to ``limit`` visible messages and put them in flight.
+
+        ``dead_letter`` is offered each message that already reached the
+        queue's maxReceiveCount; when it returns True the message has been
+        moved to the dead-letter queue and is dropped from this one.
+        """
+        max_receives = (
+            self.settings.redrive_policy.max_receive_count
+            if self.settings.redrive_policy
+            else None
+        )
+        taken: list[Message] = []
+        while len(taken) < limit and (entry := self._visible.pop()) is not None:
+            message = entry[3]
+            if (
+                max_receives is not None
+                and dead_letter is not None
+                and message.receive_count >= max_receives
+            ):
+                if dead_letter(message):
+                    self._remove(message)
+                    continue
+            message.receive_count += 1
+            if message.first_receive_at_ms is None:
+                message.first_receive_at_ms = now_ms
+            message.received_at_ms = now_ms
+            message.receipt += 1
+            self._set_state(message, "in_flight", now_ms + visibility_timeout_s * 1000)
+            taken.append(message)
+        if visibility_timeout_s == 0:
+            # Receivable again at once, but not twice within this receive.
+            for message in taken:
+                self._set_state(message, "visible", now_ms)
+        return taken
+
+    def change_visibility(
+        self, message: Message, *, visibility_timeout_s: int, now_ms: int
+    ) -> bool:
+        """Set an in-flight message's remaining invisibility.
+
+        Returns False, changing nothing, when the message is not in flight.
+        Raises ValueError when the total would pass 12 hours from its receive.
+        """
+        if message.state != "in_flight":
+            return False
+        visible_at = now_ms + visibility_timeout_s * 1000
+        if visible_at - message.received_at_ms > MAX_VISIBILITY_MS:
+            raise ValueError("visibility beyond 12 hours from the receive")
+        if visibility_timeout_s == 0:
+            self._set_state(message, "visible", now_ms)
+        else:
+            self._set_state(message, "in_flight", visible_at)
+        return True
+
+    # -- reading ------------------------------------------------------------
+
+    def in_delivery_order(self) -> list[Message]:
+        """Every message: visible ones in the order a receive takes them, then by when they turn visible."""
+        return sorted(
+            self.messages.values(),
+            key=lambda m: (
+                (0, m.seq, 0) if m.state == "visible" else (1, m.visible_at_ms, m.seq)
+            ),
+        )
+
+    def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
+        """Replace the settings (SetQueueAttributes)."""
+        self.settings = settings
+        self.modified_at_ms = now_ms
+
+    def copy_for_dead_letter(self, message: Message, now_ms: int) -> Message:
+        """The message as it arrives in this queue when it is this queue's dead letter."""
+        enqueued = now_ms if self.settings.fifo else message.enqueued_at_ms
+        return replace(
+            message,
+            enqueued_at_ms=enqueued,
+            state="visible",
+            generation=0,
+            removed=False,
+            receipt=0,
+        )
+
+    # -- internals ----------------------------------------------------------
+
+    def _enter(self, message: Message, state: MessageState, at_ms: int) -> None:
+        message.state = state
+        message.visible_at_ms = at_ms
+        self.counts[state] += 1
+        self._schedule(message)
+
+    def _set_state(self, message: Message, state: MessageState, at_ms: int) -> None:
+        self.counts[message.state] -= 1
+        message.generation += 1
+        self._enter(message, state, at_ms)
+
+    def _schedule(self, message: Message) -> None:
+        if message.state == "visible":
+            self._visible.push(message.seq, message, self.counts["visible"])
+        else:
+            self._timers.push(
+                message.visible_at_ms,
+                message,
+                self.counts["delayed"] + self.counts["in_flight"],
+            )
+
+    def _remove(self, message: Message) -> None:
+        message.removed = True
+        self.counts[message.state] -= 1
+        del self.messages[message.message_id]

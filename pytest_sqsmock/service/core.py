@@ -1,0 +1,99 @@
+"""The service: one entry point, ``Service.handle(operation, params, context)``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pytest_sqsmock.clock import Clock
+from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.service.context import RequestContext
+from pytest_sqsmock.service.errors import (
+    SqsError,
+    invalid_action,
+    missing_parameter,
+    queue_does_not_exist,
+)
+from pytest_sqsmock.service.names import split_queue_url
+from pytest_sqsmock.service.registry import Registry
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+Handler = Callable[["Service", Params, RequestContext], Result]
+
+
+class Service:
+    """A simulated SQS: every account and region, one lock, one clock.
+
+    Every call runs under ``lock``; ``changed`` (on the same lock) is notified
+    whenever a message may have become receivable, for waiting long polls.
+    """
+
+    def __init__(self, clock: Clock, operations: Mapping[str, Handler]) -> None:
+        self.clock = clock
+        self.registry = Registry()
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self._operations = operations
+
+    def handle(self, operation: str, params: Params, context: RequestContext) -> Result:
+        """Run one SQS operation and return its result in AWS member names.
+
+        Raises:
+            SqsError: exactly the error SQS answers with.
+        """
+        handler = self._operations.get(operation)
+        if handler is None:
+            raise invalid_action(operation)
+        with self.lock:
+            return handler(self, params, context)
+
+    def now_ms(self) -> int:
+        """The simulation's current time."""
+        return self.clock.now_ms()
+
+    def notify(self) -> None:
+        """Wake long polls: something may have become receivable (lock held)."""
+        self.changed.notify_all()
+
+    def resolve_queue(self, params: Params, context: RequestContext) -> Queue:
+        """The queue a request's ``QueueUrl`` names, caught up to now."""
+        url = params.get("QueueUrl")
+        if url is None:
+            url = context.path_queue_url
+        if url is None:
+            raise missing_parameter("QueueUrl")
+        queue = self.find_queue(str(url), context)
+        if queue is None:
+            raise queue_does_not_exist(query=context.protocol == "query")
+        queue.catch_up(self.now_ms())
+        return queue
+
+    def find_queue(self, url: str, context: RequestContext) -> Queue | None:
+        """A queue by URL or bare name, in the request's region (SQS ignores the URL's host)."""
+        parts = split_queue_url(url)
+        if parts is None:
+            return None
+        account_id, name = parts
+        return self.registry.find(
+            account_id or context.account_id, context.region, name
+        )
+
+
+def require(params: Params, name: str, *, reported_as: str | None = None) -> Any:
+    """A required parameter, or SQS's MissingParameter error."""
+    value = params.get(name)
+    if value is None:
+        raise missing_parameter(reported_as or name)
+    return value
+
+
+def batch_failure(entry_id: str, error: SqsError) -> Result:
+    """One ``Failed`` entry of a batch result."""
+    return {
+        "Id": entry_id,
+        "SenderFault": error.sender_fault,
+        "Code": error.code,
+        "Message": error.message,
+    }

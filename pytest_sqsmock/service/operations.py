@@ -1,0 +1,30 @@
+"""The dispatch table: every SQS operation the simulation answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from pytest_sqsmock.service import handles, queues, receive, send, tags
+from pytest_sqsmock.service.core import Handler
+
+OPERATIONS: Final[Mapping[str, Handler]] = {
+    "CreateQueue": queues.create_queue,
+    "GetQueueUrl": queues.get_queue_url,
+    "ListQueues": queues.list_queues,
+    "DeleteQueue": queues.delete_queue,
+    "PurgeQueue": queues.purge_queue,
+    "GetQueueAttributes": queues.get_queue_attributes,
+    "SetQueueAttributes": queues.set_queue_attributes,
+    "ListDeadLetterSourceQueues": queues.list_dead_letter_source_queues,
+    "SendMessage": send.send_message,
+    "SendMessageBatch": send.send_message_batch,
+    "ReceiveMessage": receive.receive_message,
+    "DeleteMessage": handles.delete_message,
+    "DeleteMessageBatch": handles.delete_message_batch,
+    "ChangeMessageVisibility": handles.change_message_visibility,
+    "ChangeMessageVisibilityBatch": handles.change_message_visibility_batch,
+    "TagQueue": tags.tag_queue,
+    "UntagQueue": tags.untag_queue,
+    "ListQueueTags": tags.list_queue_tags,
+}

@@ -1,0 +1,292 @@
+"""The JSON-valued queue attributes: ``Policy``, ``RedrivePolicy``, ``RedriveAllowPolicy``.
+
+Texts and codes follow ../shared/reference sections 4.4 and 5. Where the
+reference records no AWS wording, the text is composed from the AWS API
+documentation and marked ``# unverified``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Final
+
+from pytest_sqsmock.model.settings import (
+    QueueSettings,
+    RedriveAllowPolicy,
+    RedrivePermission,
+    RedrivePolicy,
+)
+from pytest_sqsmock.service.errors import (
+    SqsError,
+    invalid_attribute_value,
+    invalid_value,
+    over_limit,
+)
+
+DeadLetterResolver = Callable[[str], "QueueSettings | None"]
+"""Looks a dead-letter queue ARN up: its settings, or ``None`` when no such queue exists."""
+
+SQS_ARN: Final = re.compile(
+    r"arn:aws(?:-[a-z]+)*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,80}"
+)
+"""A syntactically valid SQS queue ARN (partitions ``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+
+MAX_POLICY_STATEMENTS: Final = 20
+MAX_POLICY_ACTIONS: Final = 7
+MAX_RECEIVE_COUNT: Final = 1000
+MAX_SOURCE_QUEUE_ARNS: Final = 10
+
+_PERMISSIONS: Final[dict[str, RedrivePermission]] = {
+    "allowAll": "allowAll",
+    "denyAll": "denyAll",
+    "byQueue": "byQueue",
+}
+
+
+def _json_object(raw: str) -> dict[str, object] | None:
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def parse_policy(raw: str) -> str | None:
+    """Validate a ``Policy`` attribute value.
+
+    Args:
+        raw: The value as sent; ``""`` means "no policy" (reference section 4.1).
+
+    Returns:
+        The policy text, stored verbatim, or ``None`` for ``""``.
+
+    Raises:
+        SqsError: ``InvalidAttributeValue`` ``Invalid value for the parameter
+            Policy.`` when the value is not a JSON object with a ``Statement``
+            object or list of objects; ``OverLimit`` (403) for more than 20
+            statements or more than 7 actions in one statement (section 4.4).
+    """
+    if raw == "":
+        return None
+    document = _json_object(raw)
+    statements = None if document is None else document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    # AWS's text for syntactically malformed JSON is not recorded (reference 17.1);
+    # we answer it like a policy SQS rejects. Beyond this structure the IAM
+    # grammar (Effect, Principal, ...) is not checked.
+    if not isinstance(statements, list) or not all(
+        isinstance(s, dict) for s in statements
+    ):
+        raise invalid_attribute_value("Invalid value for the parameter Policy.")
+    if len(statements) > MAX_POLICY_STATEMENTS:
+        raise over_limit(
+            f"{len(statements)} statements were found in the submitted policy, max allowed is {MAX_POLICY_STATEMENTS}"
+        )
+    for statement in statements:
+        actions = statement.get("Action", statement.get("NotAction", []))
+        count = (
+            1
+            if isinstance(actions, str)
+            else len(actions)
+            if isinstance(actions, list)
+            else 0
+        )
+        if count > MAX_POLICY_ACTIONS:
+            raise over_limit(
+                f"{count} actions were found in a statement from the submitted policy, max allowed is {MAX_POLICY_ACTIONS}"
+            )
+    return raw
+
+
+def _max_receive_count(value: object) -> int | None:
+    # Accepted as a JSON number or a numeric string (reference section 5).
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value):
+        return int(value)
+    return None
+
+
+def _echo(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def parse_redrive_policy(
+    raw: str,
+    *,
+    fifo: bool,
+    queue_name: str,
+    resolve_dead_letter: DeadLetterResolver,
+) -> RedrivePolicy | None:
+    """Validate a ``RedrivePolicy`` attribute value.
+
+    Checks run in this order: JSON object, mandatory ``maxReceiveCount`` then
+    ``deadLetterTargetArn`` (AWS names ``maxReceiveCount`` when both are
+    missing), ARN syntax (before any lookup), ``maxReceiveCount`` range, the
+    target's existence, its queue type, and finally its ``RedriveAllowPolicy``.
+
+    Args:
+        raw: The value as sent; ``""`` removes the policy.
+        fifo: Whether the source queue is a FIFO queue.
+        queue_name: The source queue's name.
+        resolve_dead_letter: Looks the target ARN up.
+
+    Returns:
+        The parsed policy, or ``None`` for ``""``.
+
+    Raises:
+        SqsError: ``InvalidParameterValue`` ``Value <raw> for parameter
+            RedrivePolicy is invalid. Reason: <reason>`` (reference section 5).
+    """
+    if raw == "":
+        return None
+
+    def fail(reason: str) -> SqsError:
+        return invalid_value(raw, "RedrivePolicy", reason)
+
+    document = _json_object(raw)
+    if document is None:
+        raise fail("Redrive policy is not a valid JSON map.")  # unverified
+    for key in ("maxReceiveCount", "deadLetterTargetArn"):
+        if key not in document:
+            raise fail(f"Redrive policy does not contain mandatory attribute: {key}.")
+    arn = document["deadLetterTargetArn"]
+    if not isinstance(arn, str) or not SQS_ARN.fullmatch(arn):
+        raise fail("Invalid value for deadLetterTargetArn.")
+    count = _max_receive_count(document["maxReceiveCount"])
+    if count is None or not 1 <= count <= MAX_RECEIVE_COUNT:
+        # Emulator wording (LSi, reference 17.2); AWS text unrecorded.
+        raise fail(
+            f"Invalid value for maxReceiveCount: {_echo(document['maxReceiveCount'])}, "
+            f"valid values are from 1 to {MAX_RECEIVE_COUNT} both inclusive."
+        )
+    target = resolve_dead_letter(arn)
+    if target is None:
+        # The reported text is cut off after "exist"; the period is our guess.
+        raise fail("Dead letter target does not exist.")
+    if target.fifo != fifo:
+        raise fail(
+            "Dead-letter queue must be same type of queue as the source.."
+        )  # sic, two periods
+    # The source's ARN: a dead-letter queue lives in the source's account and
+    # region (reference 13.1), so only the queue name differs.
+    source_arn = f"{arn.rsplit(':', 1)[0]}:{queue_name}"
+    if not allows_source(target.redrive_allow_policy, source_arn):
+        # unverified: AWS's refusal text is not recorded (reference 17.2).
+        raise fail(
+            f"The RedriveAllowPolicy of {arn} does not allow {source_arn} to use it as a dead-letter queue."
+        )
+    return RedrivePolicy(dead_letter_target_arn=arn, max_receive_count=count)
+
+
+def allows_source(policy: RedriveAllowPolicy | None, source_arn: str) -> bool:
+    """Whether a dead-letter queue with ``policy`` accepts ``source_arn`` as a source.
+
+    Args:
+        policy: The dead-letter queue's RedriveAllowPolicy; ``None`` behaves as ``allowAll``.
+        source_arn: The ARN of the queue that wants to redrive into it.
+
+    Returns:
+        ``True`` when the source may use the queue as its dead-letter queue.
+    """
+    if policy is None or policy.permission == "allowAll":
+        return True
+    return policy.permission == "byQueue" and source_arn in policy.source_queue_arns
+
+
+def render_redrive_policy(policy: RedrivePolicy) -> str:
+    """``RedrivePolicy`` as GetQueueAttributes returns it.
+
+    Compact JSON with ``maxReceiveCount`` as a number, as in the AWS CLI's
+    ``get-queue-attributes`` example output (aws/aws-cli
+    ``awscli/examples/sqs/get-queue-attributes.rst``) and reference section 5.
+
+    Args:
+        policy: The parsed policy.
+
+    Returns:
+        ``{"deadLetterTargetArn":"<arn>","maxReceiveCount":<n>}``.
+    """
+    return json.dumps(
+        {
+            "deadLetterTargetArn": policy.dead_letter_target_arn,
+            "maxReceiveCount": policy.max_receive_count,
+        },
+        separators=(",", ":"),
+    )
+
+
+def parse_redrive_allow_policy(raw: str) -> RedriveAllowPolicy | None:
+    """Validate a ``RedriveAllowPolicy`` attribute value.
+
+    The error code mirrors RedrivePolicy's (``InvalidParameterValue`` in the
+    ``Value <raw> for parameter RedriveAllowPolicy is invalid. Reason: ...``
+    form); the reasons use the API documentation's wording. All unverified
+    (reference 17.2). ``byQueue`` without ``sourceQueueArns`` is accepted and
+    admits no source.
+
+    Args:
+        raw: The value as sent; ``""`` removes the policy.
+
+    Returns:
+        The parsed policy, or ``None`` for ``""``.
+
+    Raises:
+        SqsError: ``InvalidParameterValue`` for a malformed policy.
+    """
+    if raw == "":
+        return None
+
+    def fail(reason: str) -> SqsError:
+        return invalid_value(raw, "RedriveAllowPolicy", reason)
+
+    document = _json_object(raw)
+    if document is None:
+        raise fail("Redrive allow policy is not a valid JSON map.")
+    if "redrivePermission" not in document:
+        raise fail(
+            "Redrive allow policy does not contain mandatory attribute: redrivePermission."
+        )
+    permission = _PERMISSIONS.get(_echo(document["redrivePermission"]))
+    if permission is None:
+        raise fail(
+            "Invalid value for redrivePermission. Valid values are allowAll, denyAll and byQueue."
+        )
+    arns = document.get("sourceQueueArns")
+    if permission != "byQueue":
+        if arns is not None:
+            raise fail(
+                "You can specify sourceQueueArns only when redrivePermission is set to byQueue."
+            )
+        return RedriveAllowPolicy(permission=permission)
+    if arns is None:
+        arns = []
+    if not isinstance(arns, list) or not all(
+        isinstance(a, str) and SQS_ARN.fullmatch(a) for a in arns
+    ):
+        raise fail("Invalid value for sourceQueueArns.")
+    if len(arns) > MAX_SOURCE_QUEUE_ARNS:
+        raise fail(f"You can specify up to {MAX_SOURCE_QUEUE_ARNS} source queue ARNs.")
+    return RedriveAllowPolicy(
+        permission="byQueue", source_queue_arns=tuple(str(a) for a in arns)
+    )
+
+
+def render_redrive_allow_policy(policy: RedriveAllowPolicy) -> str:
+    """``RedriveAllowPolicy`` as GetQueueAttributes returns it.
+
+    Re-serialised compactly like RedrivePolicy (by analogy; unverified).
+
+    Args:
+        policy: The parsed policy.
+
+    Returns:
+        ``{"redrivePermission":"<p>"}``, plus ``"sourceQueueArns":[...]`` for ``byQueue``.
+    """
+    document: dict[str, object] = {"redrivePermission": policy.permission}
+    if policy.permission == "byQueue":
+        document["sourceQueueArns"] = list(policy.source_queue_arns)
+    return json.dumps(document, separators=(",", ":"))

@@ -1,0 +1,156 @@
+"""SendMessage and SendMessageBatch."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
+from pytest_sqsmock.model.message import Message
+from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.service.context import RequestContext
+from pytest_sqsmock.service.core import Params, Result, Service, batch_failure
+from pytest_sqsmock.service.errors import (
+    SqsError,
+    batch_request_too_long,
+    invalid_parameter_value,
+    invalid_value,
+    missing_parameter,
+)
+from pytest_sqsmock.service.message_validation import (
+    message_size,
+    parse_message_attributes,
+    parse_system_attributes,
+    validate_batch_entry_ids,
+    validate_body,
+    validate_delay_seconds,
+    validate_fifo_id,
+)
+
+MAX_BATCH_BYTES = 1_048_576
+
+
+def send_message(service: Service, params: Params, context: RequestContext) -> Result:
+    """SendMessage."""
+    queue = service.resolve_queue(params, context)
+    message, delay_s = _prepare(
+        queue, params, context, service.now_ms(), in_batch=False
+    )
+    queue.add(message, delay_s=delay_s, now_ms=service.now_ms())
+    service.notify()
+    return _sent(message)
+
+
+def send_message_batch(
+    service: Service, params: Params, context: RequestContext
+) -> Result:
+    """SendMessageBatch: whole-request checks first, then each entry on its own."""
+    queue = service.resolve_queue(params, context)
+    entries: list[dict[str, Any]] = params.get("Entries") or []
+    validate_batch_entry_ids(
+        [str(entry.get("Id", "")) for entry in entries], "SendMessageBatch"
+    )
+    now = service.now_ms()
+    total = 0
+    for entry in entries:
+        try:
+            total += message_size(
+                str(entry.get("MessageBody") or ""),
+                parse_message_attributes(entry.get("MessageAttributes") or {}),
+            )
+        except SqsError:
+            total += len(str(entry.get("MessageBody") or "").encode())
+    if total > MAX_BATCH_BYTES:
+        raise batch_request_too_long(total, MAX_BATCH_BYTES)
+    successful: list[Result] = []
+    failed: list[Result] = []
+    for entry in entries:
+        try:
+            message, delay_s = _prepare(queue, entry, context, now, in_batch=True)
+        except SqsError as error:
+            failed.append(batch_failure(entry["Id"], error))
+            continue
+        queue.add(message, delay_s=delay_s, now_ms=now)
+        successful.append({"Id": entry["Id"], **_sent(message)})
+    if successful:
+        service.notify()
+    return {"Successful": successful, "Failed": failed}
+
+
+def _prepare(
+    queue: Queue, params: Params, context: RequestContext, now: int, *, in_batch: bool
+) -> tuple[Message, int]:
+    """Validate one message (request or batch entry) and build it, with its delay."""
+    body = params.get("MessageBody")
+    if body is None or body == "":
+        raise missing_parameter("MessageBody")
+    body = str(body)
+    validate_body(body)
+    attributes = parse_message_attributes(params.get("MessageAttributes") or {})
+    system_attributes = parse_system_attributes(
+        params.get("MessageSystemAttributes") or {}
+    )
+    if "AWSTraceHeader" not in system_attributes and context.trace_header:
+        system_attributes = parse_system_attributes(
+            {
+                "AWSTraceHeader": {
+                    "DataType": "String",
+                    "StringValue": context.trace_header,
+                }
+            }
+        )
+    size = message_size(body, attributes)
+    limit = queue.settings.maximum_message_size
+    if size > limit:
+        verb = "cannot be validated" if in_batch else "are invalid"
+        raise invalid_parameter_value(
+            f"One or more parameters {verb}. Reason: Message must be shorter than {limit} bytes."
+        )
+    delay = params.get("DelaySeconds")
+    if delay is not None:
+        validate_delay_seconds(int(delay), queue.settings.fifo)
+    group_id = params.get("MessageGroupId")
+    if group_id is not None:
+        validate_fifo_id(str(group_id), "MessageGroupId")
+    deduplication_id = params.get("MessageDeduplicationId")
+    if deduplication_id is not None and not queue.settings.fifo:
+        # LocalStack's text (reference §17.3); the parameter applies only to FIFO queues.
+        raise invalid_value(
+            deduplication_id,
+            "MessageDeduplicationId",
+            "The request includes a parameter that is not valid for this queue type.",
+        )
+    message = Message(
+        message_id=str(uuid.uuid4()),
+        body=body,
+        md5_of_body=md5_of_body(body),
+        sender_id=context.sender_id,
+        sent_at_ms=now,
+        enqueued_at_ms=now,
+        size=size,
+        attributes=attributes,
+        md5_of_attributes=md5_of_attributes(attributes) if attributes else None,
+        system_attributes=system_attributes,
+        md5_of_system_attributes=md5_of_attributes(system_attributes)
+        if system_attributes
+        else None,
+        group_id=None if group_id is None else str(group_id),
+    )
+    delay_s = (
+        queue.settings.delay_s if delay is None or queue.settings.fifo else int(delay)
+    )
+    return message, delay_s
+
+
+def _sent(message: Message) -> Result:
+    result: Result = {
+        "MessageId": message.message_id,
+        "MD5OfMessageBody": message.md5_of_body,
+    }
+    if message.md5_of_attributes is not None:
+        result["MD5OfMessageAttributes"] = message.md5_of_attributes
+    if message.md5_of_system_attributes is not None:
+        result["MD5OfMessageSystemAttributes"] = message.md5_of_system_attributes
+    if message.sequence_number is not None:
+        result["SequenceNumber"] = message.sequence_number
+    return result

@@ -1,0 +1,115 @@
+"""The in-process transport: SQS requests of every botocore client go to the simulation.
+
+botocore copies a session's event emitter into each client when the client is
+created, so a handler registered on sessions cannot reach clients that exist
+already. Every client's endpoint sends through ``Endpoint._send`` once the
+``before-send`` handlers had their turn, so wrapping that one method while a
+mock is active reaches old and new clients alike, after botocore has
+validated, serialised and signed the request, and before parsing, retries and
+exceptions: the whole client stack runs. ``before-send`` handlers (botocore's
+Stubber) still answer first. Other services pass straight through.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.endpoint import Endpoint
+
+from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
+
+Answer = Callable[[HttpRequest], HttpResponse]
+
+_lock = threading.Lock()
+_stack: list[Answer] = []
+_original_send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] | None = None
+
+
+def push(answer: Answer) -> None:
+    """Route SQS requests to ``answer`` until it is popped (the newest push wins)."""
+    global _original_send
+    with _lock:
+        if _original_send is None:
+            _original_send = Endpoint._send
+            Endpoint._send = _send  # type: ignore[method-assign]
+        _stack.append(answer)
+
+
+def pop(answer: Answer) -> None:
+    """Stop routing to ``answer``; the last pop restores botocore untouched."""
+    global _original_send
+    with _lock:
+        for index in range(len(_stack) - 1, -1, -1):
+            if _stack[index] is answer:
+                del _stack[index]
+                break
+        if not _stack and _original_send is not None:
+            Endpoint._send = _original_send  # type: ignore[method-assign]
+            _original_send = None
+
+
+def is_active() -> bool:
+    """Whether any mock currently routes SQS requests."""
+    return bool(_stack)
+
+
+def is_sqs(request: AWSPreparedRequest) -> bool:
+    """Whether a prepared botocore request is an SQS call (either protocol)."""
+    headers = request.headers
+    target = headers.get("X-Amz-Target")
+    if target is not None:
+        return _text(target).startswith("AmazonSQS.")
+    authorization = _text(headers.get("Authorization") or "")
+    if "/sqs/aws4_request" in authorization:
+        return True
+    # Unsigned requests: only the SQS endpoint host tells.
+    host = request.url.split("://", 1)[-1].split("/", 1)[0]
+    return host.startswith(("sqs.", "sqs-fips.")) or host.endswith("queue.amazonaws.com")
+
+
+def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+    answer = _stack[-1] if _stack else None
+    original = _original_send
+    if answer is None or original is None or not is_sqs(request):
+        # Between a pop and this call botocore's own method is back in place.
+        return (original or Endpoint._send)(endpoint, request)
+    response = answer(
+        HttpRequest(
+            method=request.method,
+            url=request.url,
+            headers={str(name): _text(value) for name, value in request.headers.items()},
+            body=_body(request.body),
+        )
+    )
+    return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _body(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    if hasattr(body, "read"):
+        data = body.read()
+        if hasattr(body, "seek"):
+            body.seek(0)
+        return data if isinstance(data, bytes) else str(data).encode()
+    return bytes(body)
+
+
+class _Raw(io.BytesIO):
+    """The raw body botocore reads (``stream()``), like urllib3's response."""
+
+    def stream(self, amt: int = 1024 * 64, decode_content: bool | None = None) -> Iterator[bytes]:
+        while chunk := self.read(amt):
+            yield chunk

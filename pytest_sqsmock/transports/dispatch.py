@@ -1,0 +1,101 @@
+"""From an HTTP request to an HTTP response through the wire codec and the service.
+
+Every transport (the botocore hook, the responses adapter, the HTTP server)
+hands its requests to one ``Dispatcher``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pytest_sqsmock.service.context import RequestContext
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.errors import SqsError, internal_failure
+from pytest_sqsmock.service.principals import account_for, sender_id_for
+from pytest_sqsmock.wire.codec import (
+    decode_request,
+    detect_protocol,
+    encode_error,
+    encode_result,
+    new_request_id,
+    signing_scope,
+)
+from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("pytest_sqsmock")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One answered call, as the journal records it."""
+
+    operation: str
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: SqsError | None
+    context: RequestContext
+    time_ms: int
+
+
+Recorder = Callable[[Exchange], None]
+
+
+class Dispatcher:
+    """Answers SQS HTTP requests from one simulation."""
+
+    def __init__(self, service: Service, *, default_account: str, default_region: str, record: Recorder) -> None:
+        self._service = service
+        self._default_account = default_account
+        self._default_region = default_region
+        self._record = record
+
+    def dispatch(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request exactly as SQS would."""
+        request_id = new_request_id()
+        protocol = detect_protocol(request)
+        try:
+            decoded = decode_request(request)
+        except SqsError as error:
+            return encode_error(protocol, error, request_id)
+        context = self.context_for(request, decoded.protocol)
+        time_ms = self._service.now_ms()
+        try:
+            result = self._service.handle(decoded.operation, decoded.params, context)
+        except SqsError as error:
+            self._record(Exchange(decoded.operation, decoded.params, None, error, context, time_ms))
+            return encode_error(protocol, error, request_id)
+        except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
+            logger.exception("pytest_sqsmock failed on %s", decoded.operation)
+            error = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
+            self._record(Exchange(decoded.operation, decoded.params, None, error, context, time_ms))
+            return encode_error(protocol, error, request_id)
+        self._record(Exchange(decoded.operation, decoded.params, result, None, context, time_ms))
+        return encode_result(protocol, decoded.operation, result, request_id)
+
+    def context_for(self, request: HttpRequest, protocol: Any) -> RequestContext:
+        """Caller and endpoint of a request: account from the access key, region from the signature."""
+        scope = signing_scope(request)
+        access_key = scope.access_key_id if scope else None
+        account_id = account_for(access_key, self._default_account)
+        region = scope.region if scope else _region_of_host(request.url) or self._default_region
+        parts = urlsplit(request.url)
+        return RequestContext(
+            account_id=account_id,
+            region=region,
+            protocol=protocol,
+            endpoint=f"{parts.scheme}://{parts.netloc}",
+            sender_id=sender_id_for(access_key, account_id),
+            trace_header=request.header("x-amzn-trace-id"),
+        )
+
+
+def _region_of_host(url: str) -> str | None:
+    host = urlsplit(url).hostname or ""
+    labels = host.split(".")
+    if len(labels) >= 4 and labels[0] in ("sqs", "sqs-fips"):
+        return labels[1]
+    return None

@@ -1,0 +1,183 @@
+"""Read-only snapshots of the simulation for assertions.
+
+Views copy what they show when taken: they never change under the test and
+never expose the model's mutable objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pytest_sqsmock.clock import to_datetime
+from pytest_sqsmock.model.message import Message
+
+MessageStateName = Literal["delayed", "visible", "in_flight"]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """One message as the queue holds it now.
+
+    Attributes:
+        message_id: The MessageId SendMessage returned.
+        body: The body, byte-exact.
+        message_attributes: User attributes in the shape boto3 returns
+            (``{"name": {"DataType": "String", "StringValue": "..."}}``).
+        system_attributes: What ReceiveMessage returns with
+            ``MessageSystemAttributeNames=["All"]`` (SentTimestamp, SenderId, ...).
+        receive_count: How many times the message was received.
+        group_id: ``MessageGroupId``, if sent with one.
+        deduplication_id: ``MessageDeduplicationId`` (FIFO), if any.
+        sequence_number: ``SequenceNumber`` (FIFO), if any.
+        sent_at: When it was sent (aware UTC).
+        visible_at: When it becomes (or became) receivable (aware UTC).
+        state: ``"delayed"``, ``"visible"`` or ``"in_flight"``.
+    """
+
+    message_id: str
+    body: str
+    message_attributes: dict[str, dict[str, Any]]
+    system_attributes: dict[str, str]
+    receive_count: int
+    group_id: str | None
+    deduplication_id: str | None
+    sequence_number: str | None
+    sent_at: datetime
+    visible_at: datetime
+    state: MessageStateName
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        excerpt = self.body if len(self.body) <= 40 else self.body[:37] + "..."
+        group = f" group={self.group_id!r}" if self.group_id is not None else ""
+        return (
+            f"<MessageView {self.state} {excerpt!r} receives={self.receive_count}{group}"
+            f" visible_at={self.visible_at.isoformat()} id={self.message_id}>"
+        )
+
+    @classmethod
+    def of(cls, message: Message) -> MessageView:
+        """A snapshot of a model message."""
+        return cls(
+            message_id=message.message_id,
+            body=message.body,
+            message_attributes={name: value.to_aws() for name, value in message.attributes.items()},
+            system_attributes=message.system_attributes_for_receive(),
+            receive_count=message.receive_count,
+            group_id=message.group_id,
+            deduplication_id=message.deduplication_id,
+            sequence_number=message.sequence_number,
+            sent_at=to_datetime(message.sent_at_ms),
+            visible_at=to_datetime(message.visible_at_ms),
+            state=message.state,
+        )
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """One queue and every message it holds, as of when the view was taken.
+
+    Attributes:
+        name: The queue name.
+        url: The queue URL on the default endpoint of its region.
+        arn: The queue ARN.
+        region: The queue's region.
+        account_id: The owning account.
+        fifo: Whether it is a FIFO queue.
+        attributes: Exactly what GetQueueAttributes ``All`` returns.
+        tags: The queue's tags.
+        dead_letter_queue: A view of the queue its RedrivePolicy targets, if any.
+    """
+
+    name: str
+    url: str
+    arn: str
+    region: str
+    account_id: str
+    fifo: bool
+    attributes: dict[str, str]
+    tags: dict[str, str]
+    dead_letter_queue: QueueView | None
+    _messages: tuple[MessageView, ...] = field(repr=False)
+
+    @property
+    def messages(self) -> list[MessageView]:
+        """Every message, in delivery order."""
+        return list(self._messages)
+
+    @property
+    def visible(self) -> list[MessageView]:
+        """Messages a receive could return now."""
+        return self._in("visible")
+
+    @property
+    def delayed(self) -> list[MessageView]:
+        """Messages still inside their delay."""
+        return self._in("delayed")
+
+    @property
+    def in_flight(self) -> list[MessageView]:
+        """Received messages whose visibility timeout has not run out."""
+        return self._in("in_flight")
+
+    def _in(self, state: MessageStateName) -> list[MessageView]:
+        return [message for message in self._messages if message.state == state]
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def __iter__(self) -> Iterator[MessageView]:
+        return iter(self._messages)
+
+    def __repr__(self) -> str:
+        counts = {state: len(self._in(state)) for state in ("visible", "delayed", "in_flight")}
+        dlq = f" dlq={self.dead_letter_queue.name!r}" if self.dead_letter_queue is not None else ""
+        return (
+            f"<QueueView {self.name!r} ({self.account_id}/{self.region}) visible={counts['visible']}"
+            f" delayed={counts['delayed']} in_flight={counts['in_flight']}{dlq}>"
+        )
+
+
+@dataclass(frozen=True)
+class CallError:
+    """The error an SQS call answered with."""
+
+    code: str
+    message: str
+    status: int
+
+
+@dataclass(frozen=True)
+class Call:
+    """One SQS call the simulation answered.
+
+    Attributes:
+        operation: The AWS operation name (``"SendMessage"``).
+        params: The request parameters, in AWS member names.
+        result: The result in AWS member names, or ``None`` on error.
+        error: The error, or ``None`` on success.
+        account_id: The calling account.
+        region: The region called.
+        time: The simulation time of the call (aware UTC).
+    """
+
+    operation: str
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: CallError | None
+    account_id: str
+    region: str
+    time: datetime
+
+    @property
+    def queue_url(self) -> str | None:
+        """The ``QueueUrl`` the call named, if any."""
+        value = self.params.get("QueueUrl")
+        return None if value is None else str(value)

@@ -1,0 +1,184 @@
+"""Helpers shared by the black-box API tests (boto3 only, no package internals)."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+ENDPOINT = f"https://sqs.{REGION}.amazonaws.com"
+
+#: §2.2 / §15: the JSON-protocol answer for a queue that does not exist.
+NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
+NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
+
+#: §6.1: the allowed-character list quoted in InvalidMessageContents.
+ALLOWED_CHARS_TEXT = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
+
+#: Marker for "do not check the message text" (unverified texts, see the callers' comments).
+UNCHECKED = object()
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def url_of(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
+    """The queue URL SQS returns for ``name`` (§3)."""
+    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+
+
+def arn_of(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
+    """The queue ARN (§3)."""
+    return f"arn:aws:sqs:{region}:{account}:{name}"
+
+
+def epoch_ms(when: datetime) -> int:
+    """Epoch milliseconds of an aware datetime, computed exactly (no float rounding)."""
+    return (when - _EPOCH) // timedelta(milliseconds=1)
+
+
+def epoch_s(when: datetime) -> int:
+    """Epoch seconds of an aware datetime (floor)."""
+    return (when - _EPOCH) // timedelta(seconds=1)
+
+
+def md5_hex(data: str | bytes) -> str:
+    """Hex MD5 of a UTF-8 string or raw bytes (§6.4 MD5OfMessageBody)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.md5(raw).hexdigest()
+
+
+def md5_of_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> str:
+    """MD5OfMessageAttributes computed with the algorithm of §6.4 (AWS developer guide).
+
+    Names sorted ascending; per attribute: length-prefixed name, length-prefixed
+    DataType, one transport byte (1 String/Number, 2 Binary), length-prefixed value.
+    """
+    buffer = bytearray()
+    for name in sorted(attributes):
+        attribute = attributes[name]
+        data_type = attribute["DataType"]
+        for part in (name.encode("utf-8"), data_type.encode("utf-8")):
+            buffer += struct.pack(">I", len(part)) + part
+        if data_type.startswith("Binary"):
+            value = attribute["BinaryValue"]
+            value = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            buffer += b"\x02"
+        else:
+            value = attribute["StringValue"].encode("utf-8")
+            buffer += b"\x01"
+        buffer += struct.pack(">I", len(value)) + value
+    return hashlib.md5(bytes(buffer)).hexdigest()
+
+
+@contextmanager
+def expect_error(
+    client: Any,
+    *,
+    code: str,
+    status: int,
+    message: str | object = UNCHECKED,
+    shape: str | None = None,
+    query_error_code: str | None = None,
+) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+    """Expect the block to raise an SQS error exactly as AWS reports it.
+
+    Args:
+        client: The boto3 SQS client (for the modeled exception classes).
+        code: ``Error.Code``: the legacy code from ``x-amzn-query-error`` (§2.2).
+        status: The HTTP status (§15).
+        message: The exact message; ``UNCHECKED`` where the reference marks the text
+            unverified (the caller then carries the text in a comment).
+        shape: For modeled errors, the exception class / ``QueryErrorCode`` (§2.2);
+            ``None`` for unmodeled errors, which raise a plain ``ClientError``.
+        query_error_code: The ``QueryErrorCode`` of an unmodeled error
+            (``InvalidParameterValueException`` etc.).
+    """
+    expected_class: type[BaseException] = getattr(client.exceptions, shape) if shape else ClientError
+    with pytest.raises(ClientError) as info:
+        yield info
+    error = info.value.response["Error"]
+    assert error["Code"] == code, error
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, info.value.response
+    if shape is not None:
+        assert isinstance(info.value, expected_class), (type(info.value), shape)
+        assert error.get("QueryErrorCode") == shape, error
+    else:
+        # Unmodeled errors (InvalidParameterValue, MissingParameter) map to no
+        # exception class of the client: botocore raises ClientError itself.
+        assert type(info.value) is ClientError, type(info.value)
+        if query_error_code is not None:
+            assert error.get("QueryErrorCode") == query_error_code, error
+    if message is not UNCHECKED:
+        assert error["Message"] == message, error
+
+
+@contextmanager
+def expect_invalid_parameter_value(client: Any, message: str | object = UNCHECKED) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+    """The generic validation error: ``InvalidParameterValue`` 400 (§15, unmodeled)."""
+    with expect_error(
+        client,
+        code="InvalidParameterValue",
+        status=400,
+        message=message,
+        query_error_code="InvalidParameterValueException",
+    ) as info:
+        yield info
+
+
+@contextmanager
+def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+    """``MissingParameter`` 400 ``The request must contain the parameter <P>.`` (§15)."""
+    with expect_error(
+        client,
+        code="MissingParameter",
+        status=400,
+        message=f"The request must contain the parameter {parameter}.",
+        query_error_code="MissingRequiredParameterException",
+    ) as info:
+        yield info
+
+
+@contextmanager
+def expect_no_such_queue(client: Any, message: str | object = NON_EXISTENT_QUEUE_TEXT) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+    """``AWS.SimpleQueueService.NonExistentQueue`` 400, class QueueDoesNotExist (§2.2, §15)."""
+    with expect_error(client, code=NON_EXISTENT_QUEUE, status=400, message=message, shape="QueueDoesNotExist") as info:
+        yield info
+
+
+def receive(client: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """ReceiveMessage as a list (``Messages`` is absent when nothing is received, §2.1)."""
+    kwargs.setdefault("WaitTimeSeconds", 0)
+    response = client.receive_message(QueueUrl=url, **kwargs)
+    messages: list[dict[str, Any]] = response.get("Messages", [])
+    return messages
+
+
+def counters(client: Any, url: str) -> tuple[int, int, int]:
+    """(visible, not visible, delayed) from GetQueueAttributes (§5)."""
+    attributes = client.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )["Attributes"]
+    return (
+        int(attributes["ApproximateNumberOfMessages"]),
+        int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+        int(attributes["ApproximateNumberOfMessagesDelayed"]),
+    )
+
+
+def queue_attribute(client: Any, url: str, name: str) -> str | None:
+    """One attribute of GetQueueAttributes, ``None`` when not returned."""
+    attributes: dict[str, str] = client.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {})
+    return attributes.get(name)
