@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pytest_sqsmock.exceptions import SqsMockAssertionError, SqsMockError, UnknownQueueError
+from pytest_sqsmock.exceptions import (
+    SqsMockAssertionError,
+    SqsMockError,
+    UnknownQueueError,
+)
 from pytest_sqsmock.mock import SqsMock, mock_sqs
 from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.views import Call, CallError, MessageView, QueueView

@@ -18,9 +18,19 @@ from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.names import default_endpoint, queue_url, split_arn, split_queue_url
+from pytest_sqsmock.service.names import (
+    default_endpoint,
+    queue_url,
+    split_arn,
+    split_queue_url,
+)
 from pytest_sqsmock.service.operations import OPERATIONS
-from pytest_sqsmock.service.principals import access_key_for, is_account_id, secret_key_for, sender_id_for
+from pytest_sqsmock.service.principals import (
+    access_key_for,
+    is_account_id,
+    secret_key_for,
+    sender_id_for,
+)
 from pytest_sqsmock.service.queue_attributes import render_attributes
 from pytest_sqsmock.service.queues import dynamic_attributes
 from pytest_sqsmock.transports import botocore_hook
@@ -311,9 +321,16 @@ class SqsMock:
 
     def client(self, region: str | None = None, account_id: str | None = None, **kwargs: Any) -> Any:
         """A boto3 SQS client bound to an account and region (boto3 must be installed)."""
-        import boto3  # noqa: PLC0415 - boto3 is optional; only this helper needs it
+        import boto3
 
-        return boto3.client("sqs", region_name=region or self.region, **self.credentials(account_id), **kwargs)
+        keys = self.credentials(account_id)
+        return boto3.session.Session().client(
+            "sqs",
+            region_name=region or self.region,
+            aws_access_key_id=keys["aws_access_key_id"],
+            aws_secret_access_key=keys["aws_secret_access_key"],
+            **kwargs,
+        )
 
     # -- internals ------------------------------------------------------------
 
@@ -327,6 +344,7 @@ class SqsMock:
         context = RequestContext(
             account_id=account,
             region=region or self.region,
+            operation=operation,
             sender_id=sender_id_for(access_key_for(account), account),
         )
         return self._require_service().handle(operation, params, context)

@@ -15,6 +15,7 @@ class RequestContext:
     Attributes:
         account_id: The caller's account (from the signing access key).
         region: The region of the endpoint that received the request.
+        operation: The AWS operation name; access checks depend on it.
         protocol: The wire protocol; a few error texts differ by protocol.
         endpoint: ``scheme://host`` of the request; queue URLs are built on it.
         sender_id: The principal id reported as the ``SenderId`` attribute.
@@ -25,6 +26,7 @@ class RequestContext:
 
     account_id: str
     region: str
+    operation: str = ""
     protocol: Protocol = "json"
     endpoint: str = ""
     sender_id: str = ""

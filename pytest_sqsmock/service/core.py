@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_sqsmock.clock import Clock
 from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.errors import (
     SqsError,
@@ -67,6 +68,7 @@ class Service:
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")
+        access.check(queue, context.operation, caller_of(context))
         queue.catch_up(self.now_ms())
         return queue
 
@@ -79,6 +81,11 @@ class Service:
         return self.registry.find(
             account_id or context.account_id, context.region, name
         )
+
+
+def caller_of(context: RequestContext) -> access.Caller:
+    """The principal behind a request, for the queue policy."""
+    return access.Caller(context.account_id, secure_transport=not context.endpoint.startswith("http:"))
 
 
 def require(params: Params, name: str, *, reported_as: str | None = None) -> Any:

@@ -71,16 +71,18 @@ def missing_parameter(parameter: str) -> SqsError:
     )
 
 
-def queue_does_not_exist(*, query: bool = False) -> SqsError:
-    """``AWS.SimpleQueueService.NonExistentQueue``; the query protocol words it differently."""
-    text = (
-        "The specified queue does not exist for this wsdl version."
-        if query
-        else "The specified queue does not exist."
-    )
-    return SqsError(
-        "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", text
-    )
+def queue_does_not_exist(*, query: bool = False, hidden: bool = False) -> SqsError:
+    """``AWS.SimpleQueueService.NonExistentQueue``; the query protocol words it differently.
+
+    ``hidden``: the queue exists but the caller may not see it (reference §4.2).
+    """
+    if hidden:
+        text = "The specified queue does not exist or you do not have access to it."
+    elif query:
+        text = "The specified queue does not exist for this wsdl version."
+    else:
+        text = "The specified queue does not exist."
+    return SqsError("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", text)
 
 
 def queue_name_exists(attribute: str) -> SqsError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from pytest_sqsmock.service import handles, queues, receive, send, tags
+from pytest_sqsmock.service import handles, permissions, queues, receive, send, tags
 from pytest_sqsmock.service.core import Handler
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
@@ -24,6 +24,8 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "DeleteMessageBatch": handles.delete_message_batch,
     "ChangeMessageVisibility": handles.change_message_visibility,
     "ChangeMessageVisibilityBatch": handles.change_message_visibility_batch,
+    "AddPermission": permissions.add_permission,
+    "RemovePermission": permissions.remove_permission,
     "TagQueue": tags.tag_queue,
     "UntagQueue": tags.untag_queue,
     "ListQueueTags": tags.list_queue_tags,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, require
+from pytest_sqsmock.service import access
+from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
 from pytest_sqsmock.service.errors import (
     purge_queue_in_progress,
     queue_deleted_recently,
@@ -46,7 +47,9 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
     region = service.registry.region(context.account_id, context.region)
     existing = region.queues.get(name)
     if existing is not None:
-        differing = first_difference(existing.settings, attributes)
+        differing = first_difference(
+            existing.settings, attributes, queue_name=name, resolve_dead_letter=_dead_letter_resolver(service)
+        )
         if differing is None and tags and tags != existing.tags:
             # Tags take part in the comparison (reference §4.1); AWS's text is not recorded.
             differing = "tags"
@@ -72,11 +75,15 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
 
 
 def get_queue_url(service: Service, params: Params, context: RequestContext) -> Result:
-    """GetQueueUrl, optionally of another account's queue."""
+    """GetQueueUrl, optionally of another account's queue that its policy shares."""
     name = require(params, "QueueName")
     owner = params.get("QueueOwnerAWSAccountId") or context.account_id
-    if service.registry.find(owner, context.region, name) is None:
+    queue = service.registry.find(owner, context.region, name)
+    if queue is None:
         raise queue_does_not_exist(query=context.protocol == "query")
+    if not access.allows(queue, "GetQueueUrl", caller_of(context)):
+        # SQS does not reveal whether a queue it won't show exists (reference §4.2).
+        raise queue_does_not_exist(hidden=True)
     return {"QueueUrl": queue_url(context.base_url, owner, name)}
 
 

@@ -20,7 +20,7 @@ class RegionState:
 
 
 class Registry:
-    """Accounts × regions. Reading never creates a region; ``region()`` does."""
+    """Accounts by regions. Reading never creates a region; ``region()`` does."""
 
     def __init__(self) -> None:
         self._regions: dict[tuple[str, str], RegionState] = {}

@@ -24,6 +24,8 @@ from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 Answer = Callable[[HttpRequest], HttpResponse]
 
+# Looked up by name: the stubs do not declare this private method.
+_SEND = "_send"
 _lock = threading.Lock()
 _stack: list[Answer] = []
 _original_send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] | None = None
@@ -34,8 +36,8 @@ def push(answer: Answer) -> None:
     global _original_send
     with _lock:
         if _original_send is None:
-            _original_send = Endpoint._send
-            Endpoint._send = _send  # type: ignore[method-assign]
+            _original_send = getattr(Endpoint, _SEND)
+            setattr(Endpoint, _SEND, _send)
         _stack.append(answer)
 
 
@@ -48,7 +50,7 @@ def pop(answer: Answer) -> None:
                 del _stack[index]
                 break
         if not _stack and _original_send is not None:
-            Endpoint._send = _original_send  # type: ignore[method-assign]
+            setattr(Endpoint, _SEND, _original_send)
             _original_send = None
 
 
@@ -76,7 +78,8 @@ def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
     original = _original_send
     if answer is None or original is None or not is_sqs(request):
         # Between a pop and this call botocore's own method is back in place.
-        return (original or Endpoint._send)(endpoint, request)
+        send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] = original or getattr(Endpoint, _SEND)
+        return send(endpoint, request)
     response = answer(
         HttpRequest(
             method=request.method,
@@ -85,7 +88,8 @@ def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
             body=_body(request.body),
         )
     )
-    return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
+    headers: Any = response.headers  # AWSResponse wraps any mapping in its own headers type
+    return AWSResponse(request.url, response.status, headers, _Raw(response.body))
 
 
 def _text(value: str | bytes) -> str:

@@ -61,7 +61,7 @@ class Dispatcher:
             decoded = decode_request(request)
         except SqsError as error:
             return encode_error(protocol, error, request_id)
-        context = self.context_for(request, decoded.protocol)
+        context = self.context_for(request, decoded.operation, decoded.protocol)
         time_ms = self._service.now_ms()
         try:
             result = self._service.handle(decoded.operation, decoded.params, context)
@@ -70,13 +70,13 @@ class Dispatcher:
             return encode_error(protocol, error, request_id)
         except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
             logger.exception("pytest_sqsmock failed on %s", decoded.operation)
-            error = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
-            self._record(Exchange(decoded.operation, decoded.params, None, error, context, time_ms))
-            return encode_error(protocol, error, request_id)
+            failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
+            self._record(Exchange(decoded.operation, decoded.params, None, failure, context, time_ms))
+            return encode_error(protocol, failure, request_id)
         self._record(Exchange(decoded.operation, decoded.params, result, None, context, time_ms))
         return encode_result(protocol, decoded.operation, result, request_id)
 
-    def context_for(self, request: HttpRequest, protocol: Any) -> RequestContext:
+    def context_for(self, request: HttpRequest, operation: str, protocol: Any) -> RequestContext:
         """Caller and endpoint of a request: account from the access key, region from the signature."""
         scope = signing_scope(request)
         access_key = scope.access_key_id if scope else None
@@ -86,6 +86,7 @@ class Dispatcher:
         return RequestContext(
             account_id=account_id,
             region=region,
+            operation=operation,
             protocol=protocol,
             endpoint=f"{parts.scheme}://{parts.netloc}",
             sender_id=sender_id_for(access_key, account_id),

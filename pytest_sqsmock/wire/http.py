@@ -26,7 +26,9 @@ class HttpRequest:
     _lower: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        lower = {str(name).lower(): _text(value) for name, value in self.headers.items()}
+        lower = {
+            str(name).lower(): _text(value) for name, value in self.headers.items()
+        }
         object.__setattr__(self, "_lower", lower)
 
     def header(self, name: str) -> str | None:

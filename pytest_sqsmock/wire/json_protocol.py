@@ -19,7 +19,7 @@ from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import INT32, INT64, Shape, service_shapes
 
 CONTENT_TYPE: Final = "application/x-amz-json-1.0"
-_SEPARATORS: Final = (",", ":")
+_ENCODE: Final = json.JSONEncoder(separators=(",", ":")).encode
 _RANGES: Final = {"integer": INT32, "long": INT64}
 _JSON_KIND: Final = {
     str: "a string",
@@ -193,9 +193,7 @@ def encode_result(
     """
     output = service_shapes().operations[operation].output
     document = _to_json(output, result) if output is not None and result else {}
-    return HttpResponse(
-        200, _headers(request_id), json.dumps(document, separators=_SEPARATORS).encode()
-    )
+    return HttpResponse(200, _headers(request_id), _ENCODE(document).encode())
 
 
 def _to_json(shape: Shape, value: Any) -> Any:
@@ -237,9 +235,7 @@ def encode_error(error: SqsError, request_id: str) -> HttpResponse:
         f"{error.code};{'Sender' if error.sender_fault else 'Receiver'}"
     )
     body = {"__type": error.type_name, error.message_key: error.message}
-    return HttpResponse(
-        error.status, headers, json.dumps(body, separators=_SEPARATORS).encode()
-    )
+    return HttpResponse(error.status, headers, _ENCODE(body).encode())
 
 
 def _headers(request_id: str) -> dict[str, str]:

@@ -134,13 +134,20 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
         raise errors.invalid_action(action)
     if operation.input is None:
         return operation.name, {}
+    return operation.name, _decode_structure(operation.input, "", flat, _children(flat))
+
+
+def _children(flat: dict[str, str]) -> dict[str, set[str]]:
+    """Dotted prefix -> the next name segments under it (``"Tag.1"`` -> ``{"Key", "Value"}``)."""
     children: dict[str, set[str]] = {}
     for key in flat:
-        parent = ""
-        for part in key.split("."):
-            children.setdefault(parent, set()).add(part)
-            parent = f"{parent}.{part}" if parent else part
-    return operation.name, _decode_structure(operation.input, "", flat, children)
+        dot = key.find(".")
+        while dot >= 0:
+            after = key.find(".", dot + 1)
+            segment = key[dot + 1 : after] if after >= 0 else key[dot + 1 :]
+            children.setdefault(key[:dot], set()).add(segment)
+            dot = after
+    return children
 
 
 def _decode_structure(
@@ -159,33 +166,45 @@ def _decode_structure(
                 int(part) for part in children.get(key, ()) if part.isdigit()
             )
             if indexes:
-                if kind == "list":
-                    out[name] = [
-                        _decode_value(member.member, f"{key}.{index}", flat, children)
-                        for index in indexes
-                    ]
-                else:
-                    entries: dict[Any, Any] = {}
-                    for index in indexes:
-                        entry = f"{key}.{index}."
-                        map_key = _decode_value(
-                            member.key, entry + key_name, flat, children
-                        )
-                        if map_key is not None:
-                            entries[map_key] = _decode_value(
-                                member.value, entry + value_name, flat, children
-                            )
-                    out[name] = entries
+                out[name] = _decode_collection(
+                    member, key, indexes, key_name, value_name, flat, children
+                )
             elif flat.get(prefix + name) == "":
-                out[name] = (
-                    [] if kind == "list" else {}
-                )  # botocore sends "Entries=" for an empty list
+                # botocore sends a bare "Entries=" for an empty list
+                out[name] = [] if kind == "list" else {}
         elif kind == "structure":
             if key in children:
                 out[name] = _decode_structure(member, key + ".", flat, children)
         elif key in flat:
             out[name] = flat[key]
     return out
+
+
+def _decode_collection(
+    shape: Shape,
+    key: str,
+    indexes: list[int],
+    key_name: str,
+    value_name: str,
+    flat: dict[str, str],
+    children: dict[str, set[str]],
+) -> Any:
+    # Items missing their value (``Tag.1.Key`` without ``Tag.1.Value``) are dropped,
+    # as JSON nulls are.
+    if shape.kind == "list":
+        items = [
+            _decode_value(shape.member, f"{key}.{index}", flat, children)
+            for index in indexes
+        ]
+        return [item for item in items if item is not None]
+    entries: dict[Any, Any] = {}
+    for index in indexes:
+        entry = f"{key}.{index}."
+        map_key = _decode_value(shape.key, entry + key_name, flat, children)
+        value = _decode_value(shape.value, entry + value_name, flat, children)
+        if map_key is not None and value is not None:
+            entries[map_key] = value
+    return entries
 
 
 def _decode_value(
