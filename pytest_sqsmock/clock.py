@@ -33,13 +33,20 @@ def _wall_ms() -> int:
 class VirtualClock:
     """A clock that moves only when told to.
 
-    A long poll never blocks on it: waiting to a deadline simply moves virtual
-    time there, so a 20-second wait costs microseconds of wall time.
+    A long poll made by the thread that drives time (the one that created the
+    clock: the test) never blocks: waiting simply moves virtual time to the
+    deadline, so a 20-second wait costs microseconds of wall time. A long poll
+    made by any other thread (a consumer running beside the test) blocks
+    until a message arrives or the test's ``advance()`` passes its deadline.
     """
+
+    # Wall-clock bound of one blocked wait, so a missed wake-up costs at most this.
+    _WAKE_CHECK_S = 0.5
 
     def __init__(self, start_ms: int | None = None) -> None:
         self._now_ms = _wall_ms() if start_ms is None else start_ms
         self._lock = threading.Lock()
+        self.driver_thread = threading.get_ident()
 
     def now_ms(self) -> int:
         """The current virtual time in epoch milliseconds."""
@@ -60,9 +67,12 @@ class VirtualClock:
             self._now_ms = when_ms
 
     def wait(self, condition: threading.Condition, deadline_ms: int) -> None:
-        """Jump to ``deadline_ms`` instead of blocking."""
-        with self._lock:
-            self._now_ms = max(self._now_ms, deadline_ms)
+        """Jump to ``deadline_ms`` on the driving thread; block until woken elsewhere."""
+        if threading.get_ident() == self.driver_thread:
+            with self._lock:
+                self._now_ms = max(self._now_ms, deadline_ms)
+        else:
+            condition.wait(self._WAKE_CHECK_S)
 
 
 class SystemClock:

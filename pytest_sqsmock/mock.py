@@ -220,6 +220,22 @@ class SqsMock:
         with service.lock:
             return [self._view(queue, set()) for queue in service.registry.all_queues(account_id, region)]
 
+    def describe(self, *, messages_per_queue: int = 3) -> str:
+        """A readable summary of every queue: counts per state and the first messages."""
+        views = self.queues()
+        if not views:
+            return "sqs_mock: no queues"
+        lines: list[str] = []
+        for view in views:
+            lines.append(
+                f"sqs_mock: queue {view.name!r} ({view.account_id}/{view.region}): "
+                f"visible: {len(view.visible)}, delayed: {len(view.delayed)}, in_flight: {len(view.in_flight)}"
+            )
+            lines.extend(f"    {message!r}" for message in view.messages[:messages_per_queue])
+            if len(view) > messages_per_queue:
+                lines.append(f"    ... {len(view) - messages_per_queue} more")
+        return "\n".join(lines)
+
     @property
     def calls(self) -> list[Call]:
         """Every SQS call the mock answered, oldest first."""

@@ -30,6 +30,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("sqs_mock_region", "Default region of the sqs_mock fixture.", default=DEFAULT_REGION)
     parser.addini("sqs_mock_account_id", "Default account of the sqs_mock fixture.", default=DEFAULT_ACCOUNT_ID)
     parser.addini("sqs_mock_clock", "Clock of the sqs_mock fixture: virtual or system.", default="virtual")
+    parser.addini(
+        "sqs_mock_report",
+        "When a test using sqs_mock fails, add a section summarising every queue.",
+        type="bool",
+        default=True,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,6 +80,17 @@ def _clock_name(value: str) -> Any:
     if value not in ("virtual", "system"):
         raise pytest.UsageError(f"sqs_mock_clock must be 'virtual' or 'system', got {value!r}")
     return value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Attach the simulation's state to the report of a failed test that used it."""
+    report = yield
+    if report.when == "call" and report.failed and item.config.getini("sqs_mock_report"):
+        mock = getattr(item, "funcargs", {}).get(MARKER)
+        if isinstance(mock, SqsMock):
+            report.sections.append(("sqs_mock", mock.describe()))
+    return report
 
 
 @pytest.fixture
