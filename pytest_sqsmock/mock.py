@@ -35,6 +35,7 @@ from pytest_sqsmock.service.queue_attributes import render_attributes
 from pytest_sqsmock.service.queues import dynamic_attributes
 from pytest_sqsmock.transports import botocore_hook
 from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
+from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.views import Call, CallError, MessageView, QueueView
 
 DEFAULT_REGION = "us-east-1"
@@ -81,6 +82,7 @@ class SqsMock:
         self._start = start
         self._active = False
         self._exit_stack: ExitStack | None = None
+        self._dispatcher: Dispatcher | None = None
         self._service: Service | None = None
         self._clock: Clock = VirtualClock(_to_ms(start)) if clock == "virtual" else SystemClock()
         self._calls: list[Call] = []
@@ -98,6 +100,7 @@ class SqsMock:
         dispatcher = Dispatcher(
             self._service, default_account=self.account_id, default_region=self.region, record=self._record
         )
+        self._dispatcher = dispatcher
         stack = ExitStack()
         stack.enter_context(environment.missing_filled_in(self.account_id, self.region))
         botocore_hook.push(dispatcher.dispatch)
@@ -329,6 +332,22 @@ class SqsMock:
             return MessageView.of(message)
 
     # -- clients --------------------------------------------------------------
+
+    def server(self, *, host: str = "127.0.0.1", port: int = 0) -> SqsServer:
+        """A started HTTP endpoint serving this simulation to other processes and languages.
+
+        Queue URLs it returns point at it. It stops with the mock (or call
+        ``stop()`` earlier).
+
+        Args:
+            host: The address to bind (loopback by default).
+            port: The port (0: any free one; read it from ``.port``/``.endpoint_url``).
+        """
+        if not self._active or self._exit_stack is None or self._dispatcher is None:
+            raise SqsMockError("start the mock before its server")
+        server = SqsServer(self._dispatcher.dispatch, host=host, port=port).start()
+        self._exit_stack.callback(server.stop_quietly)
+        return server
 
     def credentials(self, account_id: str | None = None) -> dict[str, str]:
         """boto3 client keyword arguments whose calls the mock attributes to ``account_id``."""

@@ -11,6 +11,7 @@ import pytest
 
 from pytest_sqsmock import environment
 from pytest_sqsmock.mock import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SqsMock
+from pytest_sqsmock.transports.server import SqsServer
 
 MARKER = "sqs_mock"
 
@@ -109,3 +110,14 @@ def sqs_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
             monkeypatch.setenv(name, value)
     with SqsMock(**asdict(options)) as mock:
         yield mock
+
+
+@pytest.fixture
+def sqs_mock_server(sqs_mock: SqsMock) -> Iterator[SqsServer]:
+    """An HTTP endpoint on 127.0.0.1 serving the test's ``sqs_mock`` to other processes.
+
+    Point any SQS client at ``sqs_mock_server.endpoint_url``.
+    """
+    server = sqs_mock.server()
+    yield server
+    server.stop_quietly()

@@ -1,0 +1,35 @@
+"""``python -m pytest_sqsmock serve``: a local SQS endpoint for development."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Sequence
+
+from pytest_sqsmock.mock import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SqsMock
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m pytest_sqsmock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a simulated SQS over HTTP until interrupted")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=9324, help="port, 0 for any free one (default: %(default)s)")
+    serve.add_argument("--region", default=DEFAULT_REGION, help="default region (default: %(default)s)")
+    serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="default account (default: %(default)s)")
+    args = parser.parse_args(argv)
+    # Real time passes for a development server: the system clock.
+    with SqsMock(region=args.region, account_id=args.account_id, clock="system") as mock:
+        server = mock.server(host=args.host, port=args.port)
+        print(f"pytest_sqsmock: SQS on {server.endpoint_url} (Ctrl-C to stop)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("pytest_sqsmock: stopped", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
