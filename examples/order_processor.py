@@ -41,7 +41,7 @@ class Order:
 
     @classmethod
     def from_json(cls, body: str) -> Order:
-        """Parse and check a message body; raise ``InvalidOrderError`` if it is not an order."""
+        """Parse and check a message body; raise ``InvalidOrderError`` if it is not one."""
         try:
             data = json.loads(body)
         except json.JSONDecodeError as exc:
@@ -83,11 +83,10 @@ def create_queues(
     visibility_timeout_s: int = VISIBILITY_TIMEOUT_S,
     max_receive_count: int = MAX_RECEIVE_COUNT,
 ) -> QueueUrls:
-    """Create the orders queue and its dead-letter queue (idempotent, as CreateQueue is)."""
+    """Create the orders queue and its dead-letter queue (idempotent, like CreateQueue)."""
     dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
+    reply = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
+    dlq_arn = reply["Attributes"]["QueueArn"]
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
     url = sqs.create_queue(
         QueueName=name,
@@ -173,7 +172,7 @@ class OrderProcessor:
         return result
 
     def drain(self, *, max_receives: int = 100) -> BatchResult:
-        """Call ``run_once`` until a receive comes back empty (or ``max_receives`` is reached)."""
+        """Call ``run_once`` until a receive comes back empty, at most ``max_receives`` times."""
         total = BatchResult()
         for _ in range(max_receives):
             batch = self.run_once()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import boto3
 import freezegun
 import pytest
 
@@ -10,10 +9,8 @@ from pytest_sqsmock import SqsMock
 
 
 def test_advance_and_travel(sqs_mock: SqsMock) -> None:
-    url = sqs_mock.create_queue("reminders", attributes={"DelaySeconds": "60"}).url
-    boto3.client("sqs", region_name="us-east-1").send_message(
-        QueueUrl=url, MessageBody="hi"
-    )
+    sqs_mock.create_queue("reminders", attributes={"DelaySeconds": "60"})
+    sqs_mock.send("reminders", "hi")  # delayed by the queue's DelaySeconds
     assert len(sqs_mock.queue("reminders").delayed) == 1
 
     sqs_mock.advance(59.5)  # seconds as int or float, or a timedelta
@@ -28,7 +25,7 @@ def test_advance_and_travel(sqs_mock: SqsMock) -> None:
 def test_time_only_moves_forward(sqs_mock: SqsMock) -> None:
     with pytest.raises(ValueError, match="advance"):
         sqs_mock.advance(-1)
-    with pytest.raises(ValueError, match="travel_to"):
+    with pytest.raises(ValueError, match="backwards"):
         sqs_mock.travel_to(sqs_mock.now - timedelta(seconds=1))
 
 

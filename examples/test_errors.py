@@ -18,8 +18,8 @@ def test_sqs_errors_reach_the_client_as_aws_sends_them(sqs_mock: SqsMock) -> Non
     with pytest.raises(sqs.exceptions.ClientError, match="Must be >= 0 and <= 20"):
         sqs.receive_message(QueueUrl=url, WaitTimeSeconds=21)
 
-    failed = [c for c in sqs_mock.calls if c.error is not None]
-    assert [(c.operation, c.error.code) for c in failed if c.error] == [
+    failed = [(c.operation, c.error.code) for c in sqs_mock.calls if c.error]
+    assert failed == [
         ("GetQueueUrl", "AWS.SimpleQueueService.NonExistentQueue"),
         ("ReceiveMessage", "InvalidParameterValue"),
     ]

@@ -16,10 +16,8 @@ def test_call_journal(sqs_mock: SqsMock) -> None:
 
     create, send, receive = sqs_mock.calls
     assert create.operation == "CreateQueue"
-    assert (send.operation, send.params) == (
-        "SendMessage",
-        {"QueueUrl": url, "MessageBody": "hello"},
-    )
+    assert send.operation == "SendMessage"
+    assert send.params == {"QueueUrl": url, "MessageBody": "hello"}
     assert send.error is None
     assert send.result is not None
     assert receive.result is not None

@@ -31,7 +31,7 @@ WIDGET = Order(order_id="o-1", sku="widget", quantity=2)
 
 
 class Fulfilment:
-    """A fulfilment callback that fails its first ``failures`` calls, then records orders."""
+    """A fulfilment callback: fails its first ``failures`` calls, then records orders."""
 
     def __init__(self, failures: int = 0) -> None:
         self.failures = failures

@@ -41,7 +41,7 @@ def test_snippet_is_an_excerpt_of_its_example_file(snippet: re.Match[str]) -> No
     source = ROOT / snippet["source"]
     assert source.is_file(), f"{snippet['source']} does not exist"
     assert snippet["code"] in source.read_text(encoding="utf-8"), (
-        f"README snippet differs from {snippet['source']}; copy the file's lines into the README"
+        f"README snippet differs from {snippet['source']}; copy the file's lines over"
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock
 
@@ -26,9 +27,33 @@ def test_clients_bound_to_accounts(sqs_mock: SqsMock) -> None:
 
     # Your own clients: the access key id decides the account.
     keys = sqs_mock.credentials("111122223333")
-    own = boto3.client("sqs", region_name="us-east-1", **keys)
+    own = boto3.client(
+        "sqs",
+        region_name="us-east-1",
+        aws_access_key_id=keys["aws_access_key_id"],
+        aws_secret_access_key=keys["aws_secret_access_key"],
+    )
     assert own.list_queues()["QueueUrls"] == [url]
 
     assert sqs_mock.queue("jobs", account_id="111122223333").url == url
     with pytest.raises(LookupError, match="jobs"):
         sqs_mock.queue("jobs")  # not in the default account 123456789012
+
+
+def test_cross_account_access_needs_permission(sqs_mock: SqsMock) -> None:
+    partner = sqs_mock.client(account_id="111122223333")
+    url = partner.create_queue(QueueName="inbox")["QueueUrl"]
+    me = sqs_mock.client()  # the default account, 123456789012
+
+    with pytest.raises(ClientError) as denied:
+        me.send_message(QueueUrl=url, MessageBody="hi")
+    assert denied.value.response["Error"]["Code"] == "AccessDenied"
+
+    partner.add_permission(
+        QueueUrl=url,
+        Label="from-me",
+        AWSAccountIds=["123456789012"],
+        Actions=["SendMessage"],
+    )
+    me.send_message(QueueUrl=url, MessageBody="hi")
+    assert [m.body for m in sqs_mock.queue(url).visible] == ["hi"]

@@ -3,7 +3,9 @@
 Messages wait in three heaps with lazy deletion (model/timers.py):
 ``_visible`` by send order (what a receive takes next), ``_timers`` by the
 moment a delayed or in-flight message becomes visible, and ``_retention`` by
-enqueue time. Nothing scans all messages except purge and the views.
+enqueue time. A FIFO queue delivers through its message groups instead of
+``_visible`` (model/fifo.py). Nothing scans all messages except purge, a FIFO
+queue's DelaySeconds change and the views.
 """
 
 from __future__ import annotations
@@ -12,6 +14,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from pytest_sqsmock.model.fifo import (
+    Deduplication,
+    FifoGroups,
+    ReceiveAttempt,
+    ReceiveAttempts,
+    SentRecord,
+    sequence_number,
+)
 from pytest_sqsmock.model.message import Message, MessageState
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.model.timers import MessageHeap
@@ -57,6 +67,16 @@ class Queue:
         self._timers = MessageHeap()
         self._retention = MessageHeap(follow_state=False)
         self._next_seq = 0
+        # FIFO only. The deduplication scope is fixed at creation (reference 11.4).
+        self.groups: FifoGroups | None = None
+        self.deduplication: Deduplication | None = None
+        self.receive_attempts: ReceiveAttempts | None = None
+        if settings.fifo:
+            self.groups = FifoGroups()
+            self.deduplication = Deduplication(
+                per_group=settings.deduplication_scope == "messageGroup"
+            )
+            self.receive_attempts = ReceiveAttempts()
 
     # -- time ---------------------------------------------------------------
 
@@ -77,10 +97,32 @@ class Queue:
 
     # -- adding and removing ------------------------------------------------
 
+    def send(self, message: Message, *, delay_s: int, now_ms: int) -> SentRecord:
+        """Enqueue a sent message unless it repeats a FIFO deduplication id.
+
+        A duplicate is accepted but not queued; the answer names the message
+        it repeats (reference 11.1, 17.7).
+        """
+        dedup = self.deduplication
+        if dedup is None or message.deduplication_id is None:
+            self.add(message, delay_s=delay_s, now_ms=now_ms)
+            return SentRecord(message.message_id, message.sequence_number)
+        group_id = message.group_id or ""
+        original = dedup.find(group_id, message.deduplication_id, now_ms)
+        if original is not None:
+            return SentRecord(original.message_id, original.sequence_number, True)
+        self.add(message, delay_s=delay_s, now_ms=now_ms)
+        record = SentRecord(message.message_id, message.sequence_number)
+        dedup.remember(group_id, message.deduplication_id, record, now_ms)
+        return record
+
     def add(self, message: Message, *, delay_s: int, now_ms: int) -> None:
-        """Enqueue a new message, visible now or after ``delay_s``."""
+        """Enqueue a new message, visible now or after ``delay_s`` (no deduplication)."""
         message.seq = self._next_seq
         self._next_seq += 1
+        if self.groups is not None:
+            message.sequence_number = sequence_number(message.seq)
+            self.groups.append(message)
         self.messages[message.message_id] = message
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
@@ -103,6 +145,13 @@ class Queue:
         self._timers.clear()
         self._retention.clear()
         self.counts = {"delayed": 0, "visible": 0, "in_flight": 0}
+        if self.groups is not None:
+            self.groups.clear()
+        if self.deduplication is not None:
+            # Purge clears the deduplication history (reference 4.3).
+            self.deduplication.clear()
+        if self.receive_attempts is not None:
+            self.receive_attempts.clear()
         self.last_purge_ms = now_ms
         return count
 
@@ -120,36 +169,66 @@ class Queue:
 
         ``dead_letter`` is offered each message that already reached the
         queue's maxReceiveCount; when it returns True the message has been
-        moved to the dead-letter queue and is dropped from this one.
+        moved to the dead-letter queue and is dropped from this one. A FIFO
+        queue takes a group's deliverable run first, then other groups
+        (reference 11.2).
         """
         max_receives = (
             self.settings.redrive_policy.max_receive_count
-            if self.settings.redrive_policy
+            if self.settings.redrive_policy and dead_letter is not None
             else None
         )
+        visible_at = now_ms + visibility_timeout_s * 1000
         taken: list[Message] = []
-        while len(taken) < limit and (entry := self._visible.pop()) is not None:
-            message = entry[3]
-            if (
-                max_receives is not None
-                and dead_letter is not None
-                and message.receive_count >= max_receives
-            ):
-                if dead_letter(message):
+        if self.groups is None:
+            while len(taken) < limit and (entry := self._visible.pop()) is not None:
+                message = entry[3]
+                if (
+                    max_receives is not None
+                    and message.receive_count >= max_receives
+                    and dead_letter is not None
+                    and dead_letter(message)
+                ):
                     self._remove(message)
                     continue
-            message.receive_count += 1
-            if message.first_receive_at_ms is None:
-                message.first_receive_at_ms = now_ms
-            message.received_at_ms = now_ms
-            message.receipt += 1
-            self._set_state(message, "in_flight", now_ms + visibility_timeout_s * 1000)
-            taken.append(message)
+                self._take(message, now_ms, visible_at)
+                taken.append(message)
+        else:
+            candidates = self.groups.deliverable()
+            while len(taken) < limit and (message := next(candidates, None)):
+                if (
+                    max_receives is not None
+                    and message.receive_count >= max_receives
+                    and dead_letter is not None
+                    and dead_letter(message)
+                ):
+                    self._remove(message)
+                    continue
+                self._take(message, now_ms, visible_at)
+                taken.append(message)
+            candidates.close()
         if visibility_timeout_s == 0:
             # Receivable again at once, but not twice within this receive.
             for message in taken:
                 self._set_state(message, "visible", now_ms)
         return taken
+
+    def retry_receive(
+        self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int
+    ) -> bool:
+        """Repeat a FIFO receive for its ReceiveRequestAttemptId (reference 11.2).
+
+        Returns False, changing nothing, when one of its messages changed
+        since; otherwise restarts their visibility timeout.
+        """
+        if not attempt.unchanged():
+            return False
+        visible_at = now_ms + visibility_timeout_s * 1000
+        for index, message in enumerate(attempt.messages):
+            if message.state == "in_flight":
+                self._set_state(message, "in_flight", visible_at)
+                attempt.generations[index] = message.generation
+        return True
 
     def change_visibility(
         self, message: Message, *, visibility_timeout_s: int, now_ms: int
@@ -182,16 +261,34 @@ class Queue:
         )
 
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
-        """Replace the settings (SetQueueAttributes)."""
+        """Replace the settings (SetQueueAttributes).
+
+        A FIFO queue's DelaySeconds is retroactive (reference 5): messages
+        still delayed become due at their enqueue time plus the new delay.
+        """
+        previous = self.settings
         self.settings = settings
         self.modified_at_ms = now_ms
+        if self.groups is not None and settings.delay_s != previous.delay_s:
+            delayed = [m for m in self.messages.values() if m.state == "delayed"]
+            for message in delayed:
+                due = message.enqueued_at_ms + settings.delay_s * 1000
+                self._set_state(message, "visible" if due <= now_ms else "delayed", due)
 
     def copy_for_dead_letter(self, message: Message, now_ms: int) -> Message:
         """The message as it arrives in this queue when it is this queue's dead letter."""
-        enqueued = now_ms if self.settings.fifo else message.enqueued_at_ms
+        if not self.settings.fifo:
+            return replace(
+                message, state="visible", generation=0, removed=False, receipt=0
+            )
+        # A FIFO dead-letter queue resets the enqueue time and takes the
+        # message id as deduplication id (reference 13.1); its own sequence
+        # number comes with `add`.
         return replace(
             message,
-            enqueued_at_ms=enqueued,
+            enqueued_at_ms=now_ms,
+            deduplication_id=message.message_id,
+            sequence_number=None,
             state="visible",
             generation=0,
             removed=False,
@@ -212,16 +309,28 @@ class Queue:
         self._enter(message, state, at_ms)
 
     def _schedule(self, message: Message) -> None:
-        if message.state == "visible":
-            self._visible.push(message.seq, message, self.counts["visible"])
-        else:
+        if message.state != "visible":
             self._timers.push(
                 message.visible_at_ms,
                 message,
                 self.counts["delayed"] + self.counts["in_flight"],
             )
+        elif self.groups is None:
+            self._visible.push(message.seq, message, self.counts["visible"])
+        if self.groups is not None:
+            self.groups.refresh(message)
+
+    def _take(self, message: Message, now_ms: int, visible_at_ms: int) -> None:
+        message.receive_count += 1
+        if message.first_receive_at_ms is None:
+            message.first_receive_at_ms = now_ms
+        message.received_at_ms = now_ms
+        message.receipt += 1
+        self._set_state(message, "in_flight", visible_at_ms)
 
     def _remove(self, message: Message) -> None:
         message.removed = True
         self.counts[message.state] -= 1
         del self.messages[message.message_id]
+        if self.groups is not None:
+            self.groups.remove(message)

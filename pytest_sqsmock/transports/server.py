@@ -33,10 +33,14 @@ class SqsServer:
         return int(self._server.server_address[1])
 
     @property
+    def host(self) -> str:
+        """The address the server listens on."""
+        return str(self._server.server_address[0])
+
+    @property
     def endpoint_url(self) -> str:
         """``http://127.0.0.1:<port>``, for ``boto3.client("sqs", endpoint_url=...)``."""
-        host = self._server.server_address[0]
-        return f"http://{host}:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> SqsServer:
         """Start serving in a background thread."""
@@ -83,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(413)
             return
         body = self.rfile.read(length) if length else b""
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         request = HttpRequest(
             method=self.command,
             url=f"http://{host}{self.path}",

@@ -21,7 +21,9 @@ NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
 
 #: §6.1: the allowed-character list quoted in InvalidMessageContents.
-ALLOWED_CHARS_TEXT = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
+ALLOWED_CHARS_TEXT = (
+    "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
+)
 
 #: Marker for "do not check the message text" (unverified texts, see the callers' comments).
 UNCHECKED = object()
@@ -101,12 +103,16 @@ def expect_error(
         query_error_code: The ``QueryErrorCode`` of an unmodeled error
             (``InvalidParameterValueException`` etc.).
     """
-    expected_class: type[BaseException] = getattr(client.exceptions, shape) if shape else ClientError
+    expected_class: type[BaseException] = (
+        getattr(client.exceptions, shape) if shape else ClientError
+    )
     with pytest.raises(ClientError) as info:
         yield info
     error = info.value.response["Error"]
     assert error["Code"] == code, error
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, info.value.response
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, (
+        info.value.response
+    )
     if shape is not None:
         assert isinstance(info.value, expected_class), (type(info.value), shape)
         assert error.get("QueryErrorCode") == shape, error
@@ -121,7 +127,9 @@ def expect_error(
 
 
 @contextmanager
-def expect_invalid_parameter_value(client: Any, message: str | object = UNCHECKED) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+def expect_invalid_parameter_value(
+    client: Any, message: str | object = UNCHECKED
+) -> Iterator[pytest.ExceptionInfo[ClientError]]:
     """The generic validation error: ``InvalidParameterValue`` 400 (§15, unmodeled)."""
     with expect_error(
         client,
@@ -134,7 +142,9 @@ def expect_invalid_parameter_value(client: Any, message: str | object = UNCHECKE
 
 
 @contextmanager
-def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+def expect_missing_parameter(
+    client: Any, parameter: str
+) -> Iterator[pytest.ExceptionInfo[ClientError]]:
     """``MissingParameter`` 400 ``The request must contain the parameter <P>.`` (§15)."""
     with expect_error(
         client,
@@ -147,9 +157,17 @@ def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.Exc
 
 
 @contextmanager
-def expect_no_such_queue(client: Any, message: str | object = NON_EXISTENT_QUEUE_TEXT) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+def expect_no_such_queue(
+    client: Any, message: str | object = NON_EXISTENT_QUEUE_TEXT
+) -> Iterator[pytest.ExceptionInfo[ClientError]]:
     """``AWS.SimpleQueueService.NonExistentQueue`` 400, class QueueDoesNotExist (§2.2, §15)."""
-    with expect_error(client, code=NON_EXISTENT_QUEUE, status=400, message=message, shape="QueueDoesNotExist") as info:
+    with expect_error(
+        client,
+        code=NON_EXISTENT_QUEUE,
+        status=400,
+        message=message,
+        shape="QueueDoesNotExist",
+    ) as info:
         yield info
 
 
@@ -180,5 +198,7 @@ def counters(client: Any, url: str) -> tuple[int, int, int]:
 
 def queue_attribute(client: Any, url: str, name: str) -> str | None:
     """One attribute of GetQueueAttributes, ``None`` when not returned."""
-    attributes: dict[str, str] = client.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {})
+    attributes: dict[str, str] = client.get_queue_attributes(
+        QueueUrl=url, AttributeNames=[name]
+    ).get("Attributes", {})
     return attributes.get(name)

@@ -31,11 +31,18 @@ def make_queue(sqs: Any) -> QueueFactory:
     """
     counter = itertools.count(1)
 
-    def create(name: str | None = None, *, tags: dict[str, str] | None = None, **attributes: Any) -> str:
+    def create(
+        name: str | None = None,
+        *,
+        tags: dict[str, str] | None = None,
+        **attributes: Any,
+    ) -> str:
         queue_name = name if name is not None else f"api-queue-{next(counter)}"
         kwargs: dict[str, Any] = {"QueueName": queue_name}
         if attributes:
-            kwargs["Attributes"] = {key: str(value) for key, value in attributes.items()}
+            kwargs["Attributes"] = {
+                key: str(value) for key, value in attributes.items()
+            }
         if tags is not None:
             kwargs["tags"] = tags
         url: str = sqs.create_queue(**kwargs)["QueueUrl"]
@@ -48,4 +55,3 @@ def make_queue(sqs: Any) -> QueueFactory:
 def queue_url(make_queue: QueueFactory) -> str:
     """One fresh standard queue with default attributes."""
     return make_queue("api-default")
-

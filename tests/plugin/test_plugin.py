@@ -254,3 +254,20 @@ def test_no_credentials_needed_at_all(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     assert "AWS_ACCESS_KEY_ID" not in os.environ
+
+
+def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.sqs_mock(region="eu-west-1")
+        def test_it():
+            sqs = boto3.client("sqs", region_name="eu-west-1")
+            url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+            assert url == "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
