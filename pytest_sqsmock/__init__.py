@@ -9,11 +9,12 @@ from pytest_sqsmock.exceptions import (
 )
 from pytest_sqsmock.mock import SqsMock, mock_sqs
 from pytest_sqsmock.service.errors import SqsError
-from pytest_sqsmock.views import Call, CallError, MessageView, QueueView
+from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
 
 __all__ = [
     "Call",
     "CallError",
+    "CallLog",
     "MessageView",
     "QueueView",
     "SqsError",

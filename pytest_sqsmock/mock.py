@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, Protocol, TypeVar, overload
 
-from pytest_sqsmock import environment
+from pytest_sqsmock import assertions, driving, environment
 from pytest_sqsmock.clock import Clock, SystemClock, VirtualClock, to_datetime
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
 from pytest_sqsmock.model.queue import Queue
@@ -36,12 +36,21 @@ from pytest_sqsmock.service.queues import dynamic_attributes
 from pytest_sqsmock.transports import botocore_hook
 from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
 from pytest_sqsmock.transports.server import SqsServer
-from pytest_sqsmock.views import Call, CallError, MessageView, QueueView
+from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 
 ClockName = Literal["virtual", "system"]
+
+
+class _Traveller(Protocol):
+    """freezegun's frozen factory or time-machine's traveller: they both ``move_to``."""
+
+    def move_to(self, destination: datetime) -> object: ...
+
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -87,6 +96,7 @@ class SqsMock:
         self._clock: Clock = VirtualClock(_to_ms(start)) if clock == "virtual" else SystemClock()
         self._calls: list[Call] = []
         self._calls_lock = threading.Lock()
+        self._travellers: list[_Traveller] = []
 
     # -- activation -----------------------------------------------------------
 
@@ -177,7 +187,7 @@ class SqsMock:
         if delta < 0:
             raise ValueError(f"advance() moves forward only; got {seconds!r}")
         self._virtual_clock().advance_ms(round(delta * 1000))
-        self._wake_pollers()
+        self._after_time_moved()
 
     def travel_to(self, when: datetime) -> None:
         """Move virtual time forward to ``when`` (a naive datetime is taken as UTC).
@@ -186,7 +196,52 @@ class SqsMock:
             ValueError: ``when`` is before :attr:`now`.
         """
         self._virtual_clock().move_to_ms(_to_ms(when) or 0)
-        self._wake_pollers()
+        self._after_time_moved()
+
+    @property
+    def now_ms(self) -> int:
+        """The simulation's current time in epoch milliseconds (SQS's own unit)."""
+        return self._clock.now_ms()
+
+    def drive(self, traveller: _Traveller) -> _Traveller:
+        """Make application code see virtual time: ``advance()`` moves ``traveller`` too.
+
+        Pass what ``freezegun.freeze_time(...).start()`` returns, or the
+        traveller of ``time_machine.travel(...).start()``: anything with a
+        ``move_to(datetime)`` method. It moves to :attr:`now` at once.
+        """
+        self._virtual_clock()
+        self._travellers.append(traveller)
+        traveller.move_to(self.now)
+        return traveller
+
+    def run_until(
+        self,
+        condition: Callable[[], bool],
+        *,
+        step: Callable[[], object] | None = None,
+        within: float | timedelta = 3600.0,
+        max_steps: int = 100_000,
+    ) -> None:
+        """Run consumers until ``condition()`` holds, moving virtual time as needed.
+
+        See :func:`pytest_sqsmock.driving.run_until`.
+
+        Raises:
+            SqsMockAssertionError: the condition never held within ``within`` seconds of virtual time.
+        """
+        __tracebackhide__ = True
+        driving.run_until(self, condition, step=step, within=within, max_steps=max_steps)
+
+    @property
+    def activity(self) -> int:
+        """How many SQS calls the simulation has served (also set-up helpers)."""
+        return self._require_service().activity
+
+    @property
+    def next_event_ms(self) -> int | None:
+        """When the next delayed or in-flight message turns visible, if any."""
+        return self._require_service().next_event_ms()
 
     def _virtual_clock(self) -> VirtualClock:
         if not isinstance(self._clock, VirtualClock):
@@ -196,7 +251,9 @@ class SqsMock:
             )
         return self._clock
 
-    def _wake_pollers(self) -> None:
+    def _after_time_moved(self) -> None:
+        for traveller in self._travellers:
+            traveller.move_to(self.now)
         if self._service is not None:
             with self._service.changed:
                 self._service.notify()
@@ -212,6 +269,7 @@ class SqsMock:
         service = self._require_service()
         account, name, region_name = self._coordinates(name_or_url, region, account_id)
         with service.lock:
+            service.catch_up_tasks()
             queue = service.registry.find(account, region_name, name)
             if queue is None:
                 raise UnknownQueueError(self._unknown_queue_message(name, account, region_name))
@@ -221,6 +279,7 @@ class SqsMock:
         """Snapshots of every queue, optionally only of one region and/or account."""
         service = self._require_service()
         with service.lock:
+            service.catch_up_tasks()
             return [self._view(queue, set()) for queue in service.registry.all_queues(account_id, region)]
 
     def describe(self, *, messages_per_queue: int = 3) -> str:
@@ -240,16 +299,49 @@ class SqsMock:
         return "\n".join(lines)
 
     @property
-    def calls(self) -> list[Call]:
-        """Every SQS call the mock answered, oldest first."""
+    def calls(self) -> CallLog:
+        """Every SQS call the mock answered, oldest first; ``.filter()`` narrows it."""
         with self._calls_lock:
-            return list(self._calls)
+            return CallLog(self._calls)
+
+    def assert_empty(self, queue: str, *, region: str | None = None, account_id: str | None = None) -> None:
+        """Fail, showing the queue, unless it holds no message (visible, delayed or in flight)."""
+        __tracebackhide__ = True
+        assertions.assert_empty(self, queue, region=region, account_id=account_id)
+
+    def assert_nothing_in_flight(
+        self, queue: str | None = None, *, region: str | None = None, account_id: str | None = None
+    ) -> None:
+        """Fail, showing the queues, if any message is in flight (in ``queue``, or anywhere)."""
+        __tracebackhide__ = True
+        assertions.assert_nothing_in_flight(self, queue, region=region, account_id=account_id)
+
+    def assert_dead_lettered(
+        self,
+        queue: str,
+        *,
+        body: str | None = None,
+        json_subset: Mapping[str, Any] | None = None,
+        receives: int | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> MessageView:
+        """Fail, showing both queues, unless such a message is in ``queue``'s dead-letter queue.
+
+        Returns:
+            The matching dead-lettered message.
+        """
+        __tracebackhide__ = True
+        return assertions.assert_dead_lettered(
+            self, queue, body=body, json_subset=json_subset, receives=receives, region=region, account_id=account_id
+        )
 
     def reset(self) -> None:
         """Remove every queue and message and forget the calls; time stays."""
         service = self._require_service()
         with service.lock:
             service.registry.clear()
+            service.move_tasks.clear()
         with self._calls_lock:
             self._calls.clear()
 

@@ -181,3 +181,29 @@ class Call:
         """The ``QueueUrl`` the call named, if any."""
         value = self.params.get("QueueUrl")
         return None if value is None else str(value)
+
+
+class CallLog(list[Call]):
+    """The call journal: a list of :class:`Call`, oldest first, with filters."""
+
+    def filter(
+        self, operation: str | None = None, *, queue: str | None = None, failed: bool | None = None
+    ) -> CallLog:
+        """The calls of one operation and/or to one queue (name or URL), or only (un)successful ones."""
+        return CallLog(
+            call
+            for call in self
+            if (operation is None or call.operation == operation)
+            and (queue is None or _names_queue(call, queue))
+            and (failed is None or (call.error is not None) == failed)
+        )
+
+    @property
+    def operations(self) -> list[str]:
+        """The operation names, in order."""
+        return [call.operation for call in self]
+
+
+def _names_queue(call: Call, queue: str) -> bool:
+    url = call.queue_url or ""
+    return url == queue or url.rstrip("/").rsplit("/", 1)[-1] == queue

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_sqsmock.clock import Clock
+from pytest_sqsmock.model.move_task import MoveTaskBook
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
@@ -36,7 +37,10 @@ class Service:
         self.registry = Registry()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
+        self.move_tasks = MoveTaskBook()
         self._operations = operations
+        # Grows with every call: lets a driver tell when consumer threads went quiet.
+        self.activity = 0
 
     def handle(self, operation: str, params: Params, context: RequestContext) -> Result:
         """Run one SQS operation and return its result in AWS member names.
@@ -48,7 +52,14 @@ class Service:
         if handler is None:
             raise invalid_action(operation)
         with self.lock:
+            self.activity += 1
             return handler(self, params, context)
+
+    def next_event_ms(self) -> int | None:
+        """The earliest moment a delayed or in-flight message of any queue turns visible."""
+        with self.lock:
+            times = [t for queue in self.registry.all_queues() if (t := queue.next_change_ms()) is not None]
+        return min(times, default=None)
 
     def now_ms(self) -> int:
         """The simulation's current time."""
@@ -58,6 +69,18 @@ class Service:
         """Wake long polls: something may have become receivable (lock held)."""
         self.changed.notify_all()
 
+    def catch_up_tasks(self, now_ms: int | None = None) -> None:
+        """Replay the message moves that fell due (lock held); free when no task runs.
+
+        Move tasks (service/move_tasks.py) progress lazily: call this before
+        reading any queue a task may touch. `resolve_queue` does.
+        """
+        if self.move_tasks.idle:
+            return
+        when = self.now_ms() if now_ms is None else now_ms
+        if self.move_tasks.catch_up(when, self.registry.find_by_arn):
+            self.notify()
+
     def resolve_queue(self, params: Params, context: RequestContext) -> Queue:
         """The queue a request's ``QueueUrl`` names, caught up to now."""
         url = params.get("QueueUrl")
@@ -65,6 +88,7 @@ class Service:
             url = context.path_queue_url
         if url is None:
             raise missing_parameter("QueueUrl")
+        self.catch_up_tasks()
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")
