@@ -56,9 +56,12 @@ class Service:
             return handler(self, params, context)
 
     def next_event_ms(self) -> int | None:
-        """The earliest moment a delayed or in-flight message of any queue turns visible."""
+        """The earliest moment a delayed or in-flight message of any queue turns visible, or a move task acts."""
         with self.lock:
             times = [t for queue in self.registry.all_queues() if (t := queue.next_change_ms()) is not None]
+            task_event = self.move_tasks.next_event_ms()
+        if task_event is not None:
+            times.append(task_event)
         return min(times, default=None)
 
     def now_ms(self) -> int:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from pytest_sqsmock.service import handles, permissions, queues, receive, send, tags
+from pytest_sqsmock.service import (
+    handles,
+    move_tasks,
+    permissions,
+    queues,
+    receive,
+    send,
+    tags,
+)
 from pytest_sqsmock.service.core import Handler
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
@@ -29,4 +37,7 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "TagQueue": tags.tag_queue,
     "UntagQueue": tags.untag_queue,
     "ListQueueTags": tags.list_queue_tags,
+    "StartMessageMoveTask": move_tasks.start_message_move_task,
+    "CancelMessageMoveTask": move_tasks.cancel_message_move_task,
+    "ListMessageMoveTasks": move_tasks.list_message_move_tasks,
 }

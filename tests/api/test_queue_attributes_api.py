@@ -550,3 +550,65 @@ def test_kms_data_key_reuse_period_range(sqs: Any, queue_url: str) -> None:
             sqs.set_queue_attributes(
                 QueueUrl=queue_url, Attributes={"KmsDataKeyReusePeriodSeconds": bad}
             )
+
+
+def test_redrive_policy_to_a_fifo_queue_is_rejected_for_a_standard_source(
+    sqs: Any, queue_url: str
+) -> None:
+    sqs.create_queue(QueueName="dlq.fifo", Attributes={"FifoQueue": "true"})
+    policy = json.dumps(
+        {"deadLetterTargetArn": arn_of("dlq.fifo"), "maxReceiveCount": 1}
+    )
+
+    # §5 (sic, two periods).
+    with expect_invalid_parameter_value(
+        sqs,
+        f"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..",
+    ):
+        sqs.set_queue_attributes(
+            QueueUrl=queue_url, Attributes={"RedrivePolicy": policy}
+        )
+
+
+@pytest.mark.parametrize("count", [0, 1001, -1])
+def test_redrive_policy_max_receive_count_out_of_range_is_rejected(
+    sqs: Any, make_queue: QueueFactory, count: int
+) -> None:
+    make_queue("dlq")
+    url = make_queue("source")
+    policy = json.dumps(
+        {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count}
+    )
+
+    with expect_invalid_parameter_value(sqs) as err:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
+
+    # The reason text is open (§17.2); the "Value <policy> for parameter RedrivePolicy is invalid."
+    # frame is the one every recorded RedrivePolicy error uses (§5).
+    assert err.value.response["Error"]["Message"].startswith(
+        f"Value {policy} for parameter RedrivePolicy is invalid. Reason: "
+    )
+    # assert err.value.response["Error"]["Message"].endswith(
+    #     f"Reason: Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 both inclusive."
+    # )  # LocalStack implementation only, §17.2
+
+
+@pytest.mark.parametrize("count", [1, 1000])
+def test_redrive_policy_max_receive_count_bounds_are_accepted(
+    sqs: Any, make_queue: QueueFactory, count: int
+) -> None:
+    make_queue("dlq")
+    url = make_queue("source")
+
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count}
+            )
+        },
+    )
+
+    stored = queue_attribute(sqs, url, "RedrivePolicy")
+    assert stored is not None
+    assert json.loads(stored)["maxReceiveCount"] == count

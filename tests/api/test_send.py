@@ -390,3 +390,17 @@ def test_invalid_message_group_id_is_rejected_on_a_standard_queue(
     )
     with expect_invalid_parameter_value(sqs, expected):
         sqs.send_message(QueueUrl=queue_url, MessageBody="x", MessageGroupId=group)
+
+
+def test_x_amzn_trace_id_header_populates_aws_trace_header(
+    sqs: Any, queue_url: str
+) -> None:
+    # §6.3: an X-Amzn-Trace-Id HTTP header on SendMessage also populates AWSTraceHeader.
+    def add_trace_header(request: Any, **_: Any) -> None:
+        request.headers["X-Amzn-Trace-Id"] = TRACE_HEADER
+
+    sqs.meta.events.register("before-sign.sqs.SendMessage", add_trace_header)
+    sqs.send_message(QueueUrl=queue_url, MessageBody="traced by header")
+
+    [message] = receive(sqs, queue_url, MessageSystemAttributeNames=["AWSTraceHeader"])
+    assert message["Attributes"] == {"AWSTraceHeader": TRACE_HEADER}
