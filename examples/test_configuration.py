@@ -18,4 +18,5 @@ def test_ini_options_change_the_defaults(pytester: pytest.Pytester) -> None:
             assert (queue.region, queue.account_id) == ("eu-west-1", "111122223333")
         """
     )
-    pytester.runpytest().assert_outcomes(passed=1)
+    result = pytester.runpytest("-p", "no:asyncio")  # keep the inner run to this plugin
+    result.assert_outcomes(passed=1)

@@ -211,3 +211,22 @@ def test_call_journal_shows_what_the_worker_did(
     assert receive.result is not None
     assert [m["Body"] for m in receive.result["Messages"]] == [WIDGET.to_json()]
     assert all((c.account_id, c.region) == ("123456789012", "us-east-1") for c in calls)
+
+
+def test_run_until_drives_the_worker_without_manual_advances(
+    sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls
+) -> None:
+    worker = OrderProcessor(sqs, urls.orders, Fulfilment())
+    sqs.send_message(QueueUrl=urls.orders, MessageBody='{"order_id": "o-2"}')
+    send_order(sqs, urls.orders, WIDGET)
+
+    # Each step is one long-poll receive; virtual time moves as the worker waits.
+    sqs_mock.run_until(
+        lambda: len(sqs_mock.queue(DEAD_LETTER_QUEUE)) == 1,
+        step=worker.run_once,
+        max_steps=20,
+    )
+
+    dead = sqs_mock.assert_dead_lettered(ORDERS_QUEUE, json_subset={"order_id": "o-2"})
+    assert dead.receive_count == MAX_RECEIVE_COUNT
+    sqs_mock.assert_empty(ORDERS_QUEUE)  # the valid order was fulfilled and deleted

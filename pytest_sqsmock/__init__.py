@@ -7,7 +7,8 @@ from pytest_sqsmock.exceptions import (
     SqsMockError,
     UnknownQueueError,
 )
-from pytest_sqsmock.mock import SqsMock, mock_sqs
+from pytest_sqsmock.mock import Credentials, SqsMock, mock_sqs
+from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
 
@@ -15,12 +16,14 @@ __all__ = [
     "Call",
     "CallError",
     "CallLog",
+    "Credentials",
     "MessageView",
     "QueueView",
     "SqsError",
     "SqsMock",
     "SqsMockAssertionError",
     "SqsMockError",
+    "SqsServer",
     "UnknownQueueError",
     "mock_sqs",
 ]

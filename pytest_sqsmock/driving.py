@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # Wall-clock pause that counts as "consumer threads are idle" (no SQS call made).
 QUIET_S = 0.01
+# Wall-clock bound on one wait for busy consumer threads (say, short polling in a loop).
+BUSY_S = 0.2
 # Virtual step when nothing is scheduled to happen.
 IDLE_STEP_S = 1.0
 
@@ -29,10 +31,11 @@ def run_until(
     """Run consumers until ``condition()`` holds, moving virtual time as needed.
 
     With ``step``, the consumer runs in this thread: ``step()`` is called
-    (say, one poll-process-delete iteration) until the condition holds; when
-    a step changes nothing, time jumps to the next scheduled event. Without
-    ``step``, consumers run in their own threads: whenever they go quiet, time
-    jumps to the next event (a message turning visible) or by one second.
+    (say, one poll-process-delete iteration) until the condition holds.
+    Without ``step``, consumers run in their own threads and get wall time
+    until they go quiet. Whenever a round changes neither the time nor any
+    queue, time jumps to the next scheduled event (a message turning visible,
+    a move) or by one second.
 
     Raises:
         SqsMockAssertionError: ``condition`` did not hold within ``within``
@@ -46,14 +49,12 @@ def run_until(
             return
         if mock.now_ms >= deadline_ms:
             break
-        activity = mock.activity
-        started_ms = mock.now_ms
+        before = (mock.now_ms, mock.state_signature())
         if step is not None:
             step()
-            progressed = mock.activity != activity or mock.now_ms != started_ms
         else:
-            progressed = _wait_for_quiet(mock, activity)
-        if not progressed and not condition():
+            _let_threads_work(mock)
+        if (mock.now_ms, mock.state_signature()) == before and not condition():
             _jump(mock, deadline_ms)
     raise SqsMockAssertionError(
         f"condition still false after {(mock.now_ms - deadline_ms + budget_ms) / 1000:g} s of virtual time"
@@ -61,13 +62,14 @@ def run_until(
     )
 
 
-def _wait_for_quiet(mock: SqsMock, activity: int) -> bool:
-    """Let consumer threads work until they make no call for ``QUIET_S``; True if they made any."""
-    seen = activity
-    while True:
+def _let_threads_work(mock: SqsMock) -> None:
+    """Give consumer threads wall time until they make no call for ``QUIET_S`` (at most ``BUSY_S``)."""
+    started = time.monotonic()
+    seen = mock.activity
+    while time.monotonic() - started < BUSY_S:
         time.sleep(QUIET_S)
         if mock.activity == seen:
-            return seen != activity
+            return
         seen = mock.activity
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any, Literal, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar, overload
 
 from pytest_sqsmock import assertions, driving, environment
 from pytest_sqsmock.clock import Clock, SystemClock, VirtualClock, to_datetime
@@ -33,7 +33,7 @@ from pytest_sqsmock.service.principals import (
 )
 from pytest_sqsmock.service.queue_attributes import render_attributes
 from pytest_sqsmock.service.queues import dynamic_attributes
-from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook
 from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
 from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
@@ -44,6 +44,13 @@ DEFAULT_ACCOUNT_ID = "123456789012"
 ClockName = Literal["virtual", "system"]
 
 
+class Credentials(TypedDict):
+    """Keyword arguments for ``boto3.client()`` / ``Session.client()``."""
+
+    aws_access_key_id: str
+    aws_secret_access_key: str
+
+
 class _Traveller(Protocol):
     """freezegun's frozen factory or time-machine's traveller: they both ``move_to``."""
 
@@ -52,6 +59,9 @@ class _Traveller(Protocol):
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:
+    from responses import RequestsMock
 
 
 class SqsMock:
@@ -113,6 +123,7 @@ class SqsMock:
         self._dispatcher = dispatcher
         stack = ExitStack()
         stack.enter_context(environment.missing_filled_in(self.account_id, self.region))
+        botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
         botocore_hook.push(dispatcher.dispatch)
         stack.callback(botocore_hook.pop, dispatcher.dispatch)
         self._exit_stack = stack
@@ -195,7 +206,10 @@ class SqsMock:
         Raises:
             ValueError: ``when`` is before :attr:`now`.
         """
-        self._virtual_clock().move_to_ms(_to_ms(when) or 0)
+        target_ms = _to_ms(when) or 0
+        if target_ms < self.now_ms:
+            raise ValueError(f"travel_to() moves forward only: {when.isoformat()} is before now ({self.now.isoformat()})")
+        self._virtual_clock().move_to_ms(target_ms)
         self._after_time_moved()
 
     @property
@@ -233,6 +247,18 @@ class SqsMock:
         __tracebackhide__ = True
         driving.run_until(self, condition, step=step, within=within, max_steps=max_steps)
 
+    def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
+        """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
+        service = self._require_service()
+        with service.lock:
+            service.catch_up_tasks()
+            now = service.now_ms()
+            signature = []
+            for queue in service.registry.all_queues():
+                queue.catch_up(now)
+                signature.append((queue.arn, queue.counts["visible"], queue.counts["delayed"], queue.counts["in_flight"]))
+            return tuple(signature)
+
     @property
     def activity(self) -> int:
         """How many SQS calls the simulation has served (also set-up helpers)."""
@@ -256,6 +282,7 @@ class SqsMock:
             traveller.move_to(self.now)
         if self._service is not None:
             with self._service.changed:
+                self._service.catch_up_tasks()
                 self._service.notify()
 
     # -- inspecting -----------------------------------------------------------
@@ -441,8 +468,29 @@ class SqsMock:
         self._exit_stack.callback(server.stop_quietly)
         return server
 
-    def credentials(self, account_id: str | None = None) -> dict[str, str]:
-        """boto3 client keyword arguments whose calls the mock attributes to ``account_id``."""
+    def route_responses(self, requests_mock: RequestsMock | None = None) -> None:
+        """Answer SQS requests that ``requests`` sends through a ``responses`` mock.
+
+        Adds callbacks for SQS hosts (``https://sqs.<region>.amazonaws.com``,
+        FIPS, dual-stack and legacy ``queue.amazonaws.com`` hosts, and so
+        every queue URL on them) beside the mock's other responses; they are
+        removed when this mock stops. Needs the ``responses`` extra.
+
+        Args:
+            requests_mock: The ``responses.RequestsMock`` (default: the
+                module-level one ``@responses.activate`` and ``responses.add`` use).
+        """
+        if not self._active or self._exit_stack is None or self._dispatcher is None:
+            raise SqsMockError("start the mock before routing responses to it")
+        from pytest_sqsmock.transports import responses_adapter
+
+        self._exit_stack.callback(responses_adapter.route(requests_mock, self._dispatcher.dispatch))
+
+    def credentials(self, account_id: str | None = None) -> Credentials:
+        """boto3 client keyword arguments whose calls the mock attributes to ``account_id``.
+
+        ``boto3.client("sqs", **sqs_mock.credentials("111122223333"))``.
+        """
         account = account_id or self.account_id
         return {"aws_access_key_id": access_key_for(account), "aws_secret_access_key": secret_key_for(account)}
 

@@ -44,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None): "
-        "configure (and activate) the sqs_mock fixture; see README#fixture--marker",
+        "configure (and activate) the sqs_mock fixture; see README#fixture-and-marker",
     )
 
 

@@ -9,6 +9,11 @@ import pytest
 from pytest_sqsmock import SqsMock
 
 
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    # Inner sessions have no ini for pytest-asyncio (if installed), which warns on each run.
+    return pytester.runpytest("-p", "no:asyncio", *args)
+
+
 def test_fixture_works_with_zero_config(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -26,7 +31,7 @@ def test_fixture_works_with_zero_config(pytester: pytest.Pytester) -> None:
             assert [m.body for m in view.visible] == ["hello"]
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
 
 
@@ -55,12 +60,12 @@ def test_marker_sets_region_and_account(pytester: pytest.Pytester) -> None:
             )
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--markers")
+    result = run(pytester, "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.sqs_mock(*region*account_id*clock*"])
 
 
@@ -86,7 +91,7 @@ def test_ini_options_set_the_defaults(pytester: pytest.Pytester) -> None:
             assert (view.region, view.account_id) == ("eu-north-1", "999999999999")
         """
     )
-    result = pytester.runpytest("--strict-config")
+    result = run(pytester, "--strict-config")
     result.assert_outcomes(passed=2)
 
 
@@ -110,7 +115,7 @@ def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
                 assert sqs_mock.create_queue("q").region == "us-west-2"
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=3)
 
 
@@ -124,7 +129,7 @@ def test_misspelled_marker_option_fails_clearly(pytester: pytest.Pytester) -> No
             pass
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*regoin*"])
     result.stdout.no_fnmatch_line("*passed*")
@@ -140,7 +145,7 @@ def test_positional_marker_argument_fails_clearly(pytester: pytest.Pytester) -> 
             pass
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*sqs_mock*"])
 
@@ -155,7 +160,7 @@ def test_unknown_clock_fails_clearly(pytester: pytest.Pytester) -> None:
             pass
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*clock*wall*"])
 
@@ -180,7 +185,7 @@ def test_each_test_gets_a_fresh_empty_simulation(pytester: pytest.Pytester) -> N
             assert sqs_mock.create_queue("jobs").url.endswith("/jobs")  # no QueueDeletedRecently
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=2)
 
 
@@ -218,7 +223,7 @@ def test_environment_is_hermetic(
             assert sqs.create_queue(QueueName="jobs")["QueueUrl"].endswith("/123456789012/jobs")
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
     # Restored afterwards: the fixture must not leak its fake environment.
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALENV000000000"
@@ -251,7 +256,7 @@ def test_no_credentials_needed_at_all(
             assert [m.body for m in sqs_mock.queue("jobs", region="eu-west-1").visible] == ["hi"]
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
     assert "AWS_ACCESS_KEY_ID" not in os.environ
 
@@ -269,5 +274,5 @@ def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
             assert url == "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"
         """
     )
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
