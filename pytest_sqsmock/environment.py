@@ -9,6 +9,7 @@ everything back when it stops.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -63,6 +64,25 @@ def missing_filled_in(account_id: str, region: str) -> Iterator[None]:
         wanted["AWS_DEFAULT_REGION"] = region
     with patched(wanted):
         yield
+
+
+@contextmanager
+def fresh_default_boto3_session() -> Iterator[None]:
+    """Let ``boto3.client()`` build a new default session, so it sees this mock's credentials.
+
+    boto3 keeps the credentials its default session first found; without this,
+    ``boto3.client("sqs")`` would stay bound to whichever account came first.
+    """
+    boto3 = sys.modules.get("boto3")
+    if boto3 is None:  # not imported yet: its first default session will be fresh anyway
+        yield
+        return
+    saved = boto3.DEFAULT_SESSION
+    boto3.DEFAULT_SESSION = None
+    try:
+        yield
+    finally:
+        boto3.DEFAULT_SESSION = saved
 
 
 @contextmanager

@@ -107,6 +107,7 @@ class SqsMock:
         self._calls: list[Call] = []
         self._calls_lock = threading.Lock()
         self._travellers: list[_Traveller] = []
+        self._boto3_session: Any = None
 
     # -- activation -----------------------------------------------------------
 
@@ -123,6 +124,7 @@ class SqsMock:
         self._dispatcher = dispatcher
         stack = ExitStack()
         stack.enter_context(environment.missing_filled_in(self.account_id, self.region))
+        stack.enter_context(environment.fresh_default_boto3_session())
         botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
         botocore_hook.push(dispatcher.dispatch)
         stack.callback(botocore_hook.pop, dispatcher.dispatch)
@@ -496,16 +498,20 @@ class SqsMock:
 
     def client(self, region: str | None = None, account_id: str | None = None, **kwargs: Any) -> Any:
         """A boto3 SQS client bound to an account and region (boto3 must be installed)."""
-        import boto3
+        import boto3  # noqa: PLC0415 - boto3 is optional; only this helper needs it
 
         keys = self.credentials(account_id)
-        return boto3.session.Session().client(
-            "sqs",
-            region_name=region or self.region,
-            aws_access_key_id=keys["aws_access_key_id"],
-            aws_secret_access_key=keys["aws_secret_access_key"],
-            **kwargs,
-        )
+        # One session per mock: loading the service model again for every client is slow.
+        with self._calls_lock:
+            if self._boto3_session is None:
+                self._boto3_session = boto3.session.Session()
+            return self._boto3_session.client(
+                "sqs",
+                region_name=region or self.region,
+                aws_access_key_id=keys["aws_access_key_id"],
+                aws_secret_access_key=keys["aws_secret_access_key"],
+                **kwargs,
+            )
 
     # -- internals ------------------------------------------------------------
 
