@@ -77,12 +77,12 @@ def fresh_default_boto3_session() -> Iterator[None]:
     if boto3 is None:  # not imported yet: its first default session will be fresh anyway
         yield
         return
-    saved = boto3.DEFAULT_SESSION
-    boto3.DEFAULT_SESSION = None
+    saved = getattr(boto3, "DEFAULT_SESSION", None)
+    setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010 - a module attribute the stubs do not declare
     try:
         yield
     finally:
-        boto3.DEFAULT_SESSION = saved
+        setattr(boto3, "DEFAULT_SESSION", saved)  # noqa: B010
 
 
 @contextmanager
