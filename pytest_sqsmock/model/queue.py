@@ -73,9 +73,7 @@ class Queue:
         self.receive_attempts: ReceiveAttempts | None = None
         if settings.fifo:
             self.groups = FifoGroups()
-            self.deduplication = Deduplication(
-                per_group=settings.deduplication_scope == "messageGroup"
-            )
+            self.deduplication = Deduplication(per_group=settings.deduplication_scope == "messageGroup")
             self.receive_attempts = ReceiveAttempts()
 
     # -- time ---------------------------------------------------------------
@@ -83,9 +81,7 @@ class Queue:
     def catch_up(self, now_ms: int) -> None:
         """Apply every expiry and state change due at or before ``now_ms``."""
         retention_ms = self.settings.retention_s * 1000
-        while (entry := self._retention.peek()) is not None and entry[
-            0
-        ] + retention_ms <= now_ms:
+        while (entry := self._retention.peek()) is not None and entry[0] + retention_ms <= now_ms:
             self._remove(entry[3])
         while (entry := self._timers.pop_due(now_ms)) is not None:
             self._set_state(entry[3], "visible", entry[0])
@@ -195,17 +191,19 @@ class Queue:
                 taken.append(message)
         else:
             candidates = self.groups.deliverable()
-            while len(taken) < limit and (message := next(candidates, None)):
+            for candidate in candidates:
                 if (
                     max_receives is not None
-                    and message.receive_count >= max_receives
+                    and candidate.receive_count >= max_receives
                     and dead_letter is not None
-                    and dead_letter(message)
+                    and dead_letter(candidate)
                 ):
-                    self._remove(message)
+                    self._remove(candidate)
                     continue
-                self._take(message, now_ms, visible_at)
-                taken.append(message)
+                self._take(candidate, now_ms, visible_at)
+                taken.append(candidate)
+                if len(taken) >= limit:
+                    break
             candidates.close()
         if visibility_timeout_s == 0:
             # Receivable again at once, but not twice within this receive.
@@ -213,9 +211,7 @@ class Queue:
                 self._set_state(message, "visible", now_ms)
         return taken
 
-    def retry_receive(
-        self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int
-    ) -> bool:
+    def retry_receive(self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int) -> bool:
         """Repeat a FIFO receive for its ReceiveRequestAttemptId (reference 11.2).
 
         Returns False, changing nothing, when one of its messages changed
@@ -230,9 +226,7 @@ class Queue:
                 attempt.generations[index] = message.generation
         return True
 
-    def change_visibility(
-        self, message: Message, *, visibility_timeout_s: int, now_ms: int
-    ) -> bool:
+    def change_visibility(self, message: Message, *, visibility_timeout_s: int, now_ms: int) -> bool:
         """Set an in-flight message's remaining invisibility.
 
         Returns False, changing nothing, when the message is not in flight.
@@ -255,9 +249,7 @@ class Queue:
         """Every message: visible ones in the order a receive takes them, then by when they turn visible."""
         return sorted(
             self.messages.values(),
-            key=lambda m: (
-                (0, m.seq, 0) if m.state == "visible" else (1, m.visible_at_ms, m.seq)
-            ),
+            key=lambda m: (0, m.seq, 0) if m.state == "visible" else (1, m.visible_at_ms, m.seq),
         )
 
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
@@ -278,9 +270,7 @@ class Queue:
     def copy_for_dead_letter(self, message: Message, now_ms: int) -> Message:
         """The message as it arrives in this queue when it is this queue's dead letter."""
         if not self.settings.fifo:
-            return replace(
-                message, state="visible", generation=0, removed=False, receipt=0
-            )
+            return replace(message, state="visible", generation=0, removed=False, receipt=0)
         # A FIFO dead-letter queue resets the enqueue time and takes the
         # message id as deduplication id (reference 13.1); its own sequence
         # number comes with `add`.

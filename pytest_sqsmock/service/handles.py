@@ -26,9 +26,7 @@ def delete_message(service: Service, params: Params, context: RequestContext) ->
     return {}
 
 
-def delete_message_batch(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def delete_message_batch(service: Service, params: Params, context: RequestContext) -> Result:
     """DeleteMessageBatch: ids checked for the whole request, handles per entry."""
     queue = service.resolve_queue(params, context)
     return _batch(
@@ -38,9 +36,7 @@ def delete_message_batch(
     )
 
 
-def change_message_visibility(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def change_message_visibility(service: Service, params: Params, context: RequestContext) -> Result:
     """ChangeMessageVisibility of one in-flight message."""
     queue = service.resolve_queue(params, context)
     _change(
@@ -52,9 +48,7 @@ def change_message_visibility(
     return {}
 
 
-def change_message_visibility_batch(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def change_message_visibility_batch(service: Service, params: Params, context: RequestContext) -> Result:
     """ChangeMessageVisibilityBatch."""
     queue = service.resolve_queue(params, context)
     return _batch(
@@ -88,14 +82,18 @@ def _message_for(queue: Queue, handle: str) -> Message | None:
     """The message a handle names, ``None`` when it is gone; errors for foreign handles."""
     receipt = parse(handle)
     if receipt is None:
-        raise receipt_handle_is_invalid(
-            f'The input receipt handle "{handle}" is not a valid receipt handle.'
-        )
+        raise receipt_handle_is_invalid(f'The input receipt handle "{handle}" is not a valid receipt handle.')
     if receipt.queue_token != queue.token:
-        raise receipt_handle_is_invalid(
-            f'The receipt handle "{handle}" is not valid for this queue.'
-        )
-    return queue.messages.get(receipt.message_id)
+        raise receipt_handle_is_invalid(f'The receipt handle "{handle}" is not valid for this queue.')
+    message = queue.messages.get(receipt.message_id)
+    if (
+        message is not None
+        and queue.settings.fifo
+        and (message.state != "in_flight" or message.receipt != receipt.receipt)
+    ):
+        # A FIFO handle lives only while its receive's visibility lasts (reference 7).
+        raise invalid_value(handle, "ReceiptHandle", "The receipt handle has expired.")
+    return message
 
 
 def _delete(queue: Queue, handle: str) -> None:
@@ -120,9 +118,7 @@ def _change(service: Service, queue: Queue, handle: str, visibility_s: int) -> N
             "Message does not exist or is not available for visibility timeout change.",
         )
     try:
-        queue.change_visibility(
-            message, visibility_timeout_s=visibility_s, now_ms=service.now_ms()
-        )
+        queue.change_visibility(message, visibility_timeout_s=visibility_s, now_ms=service.now_ms())
     except ValueError:
         raise invalid_value(
             visibility_s,

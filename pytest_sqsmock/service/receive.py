@@ -15,14 +15,13 @@ from pytest_sqsmock.service.errors import invalid_value, over_limit
 from pytest_sqsmock.service.message_validation import (
     filter_message_attributes,
     select_system_attribute_names,
+    validate_fifo_id,
 )
 
 MAX_VISIBILITY_S = 43_200
 
 
-def receive_message(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def receive_message(service: Service, params: Params, context: RequestContext) -> Result:
     """ReceiveMessage; a long poll waits on the service's clock."""
     queue = service.resolve_queue(params, context)
     limit = _in_range(
@@ -54,27 +53,42 @@ def receive_message(
         params.get("AttributeNames"), params.get("MessageSystemAttributeNames")
     )
     attribute_names: list[str] = params.get("MessageAttributeNames") or []
+    timeout = queue.settings.visibility_timeout_s if visibility_s is None else visibility_s
+
+    # ReceiveRequestAttemptId applies only to FIFO queues ([BM]); ignored elsewhere.
+    attempt_id = params.get("ReceiveRequestAttemptId")
+    attempts = queue.receive_attempts
+    if attempts is not None and attempt_id is not None:
+        validate_fifo_id(str(attempt_id), "ReceiveRequestAttemptId")
+        attempt = attempts.get(str(attempt_id), service.now_ms())
+        if attempt is not None:
+            if not queue.retry_receive(attempt, now_ms=service.now_ms(), visibility_timeout_s=timeout):
+                raise invalid_value(
+                    attempt_id,
+                    "ReceiveRequestAttemptId",
+                    "The receiveRequestAttemptId is not valid anymore since the receive call is not retryable.",
+                )
+            return _response(attempt.messages, attempt.handles, system_names, attribute_names)
 
     deadline = service.now_ms() + wait_s * 1000
     while True:
         now = service.now_ms()
         queue.catch_up(now)
-        if queue.counts["in_flight"] >= MAX_IN_FLIGHT and not queue.settings.fifo:
+        room = MAX_IN_FLIGHT - queue.counts["in_flight"]
+        if room <= 0 and not queue.settings.fifo:
             if wait_s == 0:
                 raise over_limit(
                     "Too many messages have been received without being deleted. "
                     "Please delete your received messages or let them timeout before receiving more."
                 )
             messages: list[Message] = []
+        elif room <= 0:
+            # FIFO: at the in-flight maximum a receive silently gets nothing (reference 11.2).
+            messages = []
         else:
-            timeout = (
-                queue.settings.visibility_timeout_s
-                if visibility_s is None
-                else visibility_s
-            )
             messages = queue.receive(
                 now_ms=now,
-                limit=limit,
+                limit=limit if not queue.settings.fifo else min(limit, room),
                 visibility_timeout_s=timeout,
                 dead_letter=_dead_letterer(service, queue, now),
             )
@@ -85,17 +99,28 @@ def receive_message(
             service.changed,
             deadline if next_change is None else min(next_change, deadline),
         )
+    handles = [issue(queue.token, m.message_id, m.receipt) for m in messages]
+    if attempts is not None and attempt_id is not None and messages:
+        # A receive that found nothing is not kept: retrying it receives afresh.
+        attempts.remember(str(attempt_id), messages, handles, service.now_ms())
+    return _response(messages, handles, system_names, attribute_names)
+
+
+def _response(
+    messages: list[Message],
+    handles: list[str],
+    system_names: Collection[str] | None,
+    attribute_names: list[str],
+) -> Result:
     return {
         "Messages": [
-            _received(queue, message, system_names, attribute_names)
-            for message in messages
+            _received(message, handle, system_names, attribute_names)
+            for message, handle in zip(messages, handles, strict=True)
         ]
     }
 
 
-def _in_range(
-    params: Params, name: str, low: int, high: int, reason: str, *, default: Any
-) -> Any:
+def _in_range(params: Params, name: str, low: int, high: int, reason: str, *, default: Any) -> Any:
     value = params.get(name)
     if value is None:
         return default
@@ -124,27 +149,23 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
 
 
 def _received(
-    queue: Queue,
     message: Message,
+    handle: str,
     system_names: Collection[str] | None,
     attribute_names: list[str],
 ) -> Result:
     result: Result = {
         "MessageId": message.message_id,
-        "ReceiptHandle": issue(queue.token, message.message_id, message.receipt),
+        "ReceiptHandle": handle,
         "MD5OfBody": message.md5_of_body,
         "Body": message.body,
     }
     if system_names:
         system = message.system_attributes_for_receive()
-        result["Attributes"] = {
-            name: value for name, value in system.items() if name in system_names
-        }
+        result["Attributes"] = {name: value for name, value in system.items() if name in system_names}
     if attribute_names and message.attributes:
         chosen = filter_message_attributes(message.attributes, attribute_names)
         if chosen:
             result["MD5OfMessageAttributes"] = md5_of_attributes(chosen)
-            result["MessageAttributes"] = {
-                name: value.to_aws() for name, value in chosen.items()
-            }
+            result["MessageAttributes"] = {name: value.to_aws() for name, value in chosen.items()}
     return result

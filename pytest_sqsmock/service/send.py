@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
 from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
+from pytest_sqsmock.model.fifo import SentRecord
 from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
@@ -28,28 +30,26 @@ from pytest_sqsmock.service.message_validation import (
 )
 
 MAX_BATCH_BYTES = 1_048_576
+MISSING_DEDUPLICATION_ID = (
+    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+)
 
 
 def send_message(service: Service, params: Params, context: RequestContext) -> Result:
     """SendMessage."""
     queue = service.resolve_queue(params, context)
-    message, delay_s = _prepare(
-        queue, params, context, service.now_ms(), in_batch=False
-    )
-    queue.add(message, delay_s=delay_s, now_ms=service.now_ms())
-    service.notify()
-    return _sent(message)
+    message, delay_s = _prepare(queue, params, context, service.now_ms(), in_batch=False)
+    record = queue.send(message, delay_s=delay_s, now_ms=service.now_ms())
+    if not record.duplicate:
+        service.notify()
+    return _sent(message, record)
 
 
-def send_message_batch(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def send_message_batch(service: Service, params: Params, context: RequestContext) -> Result:
     """SendMessageBatch: whole-request checks first, then each entry on its own."""
     queue = service.resolve_queue(params, context)
     entries: list[dict[str, Any]] = params.get("Entries") or []
-    validate_batch_entry_ids(
-        [str(entry.get("Id", "")) for entry in entries], "SendMessageBatch"
-    )
+    validate_batch_entry_ids([str(entry.get("Id", "")) for entry in entries], "SendMessageBatch")
     now = service.now_ms()
     total = 0
     for entry in entries:
@@ -58,28 +58,33 @@ def send_message_batch(
                 str(entry.get("MessageBody") or ""),
                 parse_message_attributes(entry.get("MessageAttributes") or {}),
             )
-        except SqsError:
+        except SqsError as error:
+            if error.code == "AWS.SimpleQueueService.UnsupportedOperation":
+                # List values fail the whole batch (reference 6.2: the text names the operation).
+                raise
             total += len(str(entry.get("MessageBody") or "").encode())
     if total > MAX_BATCH_BYTES:
         raise batch_request_too_long(total, MAX_BATCH_BYTES)
+    if queue.settings.fifo:
+        _check_fifo_entries(queue, entries)
     successful: list[Result] = []
     failed: list[Result] = []
+    queued = False
     for entry in entries:
         try:
             message, delay_s = _prepare(queue, entry, context, now, in_batch=True)
         except SqsError as error:
             failed.append(batch_failure(entry["Id"], error))
             continue
-        queue.add(message, delay_s=delay_s, now_ms=now)
-        successful.append({"Id": entry["Id"], **_sent(message)})
-    if successful:
+        record = queue.send(message, delay_s=delay_s, now_ms=now)
+        queued = queued or not record.duplicate
+        successful.append({"Id": entry["Id"], **_sent(message, record)})
+    if queued:
         service.notify()
     return {"Successful": successful, "Failed": failed}
 
 
-def _prepare(
-    queue: Queue, params: Params, context: RequestContext, now: int, *, in_batch: bool
-) -> tuple[Message, int]:
+def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *, in_batch: bool) -> tuple[Message, int]:
     """Validate one message (request or batch entry) and build it, with its delay."""
     body = params.get("MessageBody")
     if body is None or body == "":
@@ -87,9 +92,7 @@ def _prepare(
     body = str(body)
     validate_body(body)
     attributes = parse_message_attributes(params.get("MessageAttributes") or {})
-    system_attributes = parse_system_attributes(
-        params.get("MessageSystemAttributes") or {}
-    )
+    system_attributes = parse_system_attributes(params.get("MessageSystemAttributes") or {})
     if "AWSTraceHeader" not in system_attributes and context.trace_header:
         system_attributes = parse_system_attributes(
             {
@@ -111,7 +114,10 @@ def _prepare(
         validate_delay_seconds(int(delay), queue.settings.fifo)
     group_id = params.get("MessageGroupId")
     if group_id is not None:
+        # Fair queues (reference 12): standard queues take a group id too.
         validate_fifo_id(str(group_id), "MessageGroupId")
+    elif queue.settings.fifo:
+        raise missing_parameter("MessageGroupId")
     deduplication_id = params.get("MessageDeduplicationId")
     if deduplication_id is not None and not queue.settings.fifo:
         # LocalStack's text (reference §17.3); the parameter applies only to FIFO queues.
@@ -120,6 +126,13 @@ def _prepare(
             "MessageDeduplicationId",
             "The request includes a parameter that is not valid for this queue type.",
         )
+    if deduplication_id is not None:
+        validate_fifo_id(str(deduplication_id), "MessageDeduplicationId")
+    elif queue.settings.fifo:
+        if not queue.settings.content_based_deduplication:
+            raise invalid_parameter_value(MISSING_DEDUPLICATION_ID)
+        # Content-based: SHA-256 of the body only (reference 11.1, 17.8).
+        deduplication_id = hashlib.sha256(body.encode()).hexdigest()
     message = Message(
         message_id=str(uuid.uuid4()),
         body=body,
@@ -131,26 +144,33 @@ def _prepare(
         attributes=attributes,
         md5_of_attributes=md5_of_attributes(attributes) if attributes else None,
         system_attributes=system_attributes,
-        md5_of_system_attributes=md5_of_attributes(system_attributes)
-        if system_attributes
-        else None,
+        md5_of_system_attributes=md5_of_attributes(system_attributes) if system_attributes else None,
         group_id=None if group_id is None else str(group_id),
+        deduplication_id=None if deduplication_id is None else str(deduplication_id),
     )
-    delay_s = (
-        queue.settings.delay_s if delay is None or queue.settings.fifo else int(delay)
-    )
+    delay_s = queue.settings.delay_s if delay is None or queue.settings.fifo else int(delay)
     return message, delay_s
 
 
-def _sent(message: Message) -> Result:
+def _check_fifo_entries(queue: Queue, entries: list[dict[str, Any]]) -> None:
+    """A FIFO entry without a group id or deduplication id fails the whole batch (reference 9)."""
+    for entry in entries:
+        if entry.get("MessageGroupId") is None:
+            raise invalid_parameter_value("The request must contain the parameter MessageGroupId.")
+        if entry.get("MessageDeduplicationId") is None and not queue.settings.content_based_deduplication:
+            raise invalid_parameter_value(MISSING_DEDUPLICATION_ID)
+
+
+def _sent(message: Message, record: SentRecord) -> Result:
+    """The answer to one send: ids of the queued (or repeated) message, digests of this one."""
     result: Result = {
-        "MessageId": message.message_id,
+        "MessageId": record.message_id,
         "MD5OfMessageBody": message.md5_of_body,
     }
     if message.md5_of_attributes is not None:
         result["MD5OfMessageAttributes"] = message.md5_of_attributes
     if message.md5_of_system_attributes is not None:
         result["MD5OfMessageSystemAttributes"] = message.md5_of_system_attributes
-    if message.sequence_number is not None:
-        result["SequenceNumber"] = message.sequence_number
+    if record.sequence_number is not None:
+        result["SequenceNumber"] = record.sequence_number
     return result

@@ -1,0 +1,293 @@
+"""FIFO queues: message groups, deduplication and receive-attempt retries.
+
+Reference sections 11.1-11.4. Every structure here costs O(1) (amortised)
+per message operation:
+
+- `FifoGroups` keeps each message group as a doubly linked list in send
+  order, plus an ordered index of the groups whose oldest message is visible
+  (the only groups a receive can take from). A receive walks the front group
+  of that index from its head and stops at the first message that is in
+  flight or delayed, so blocked groups are never looked at.
+- `Deduplication` remembers deduplication ids for five minutes; ids leave
+  through a deque ordered by expiry, never by a scan.
+- `ReceiveAttempts` does the same for ``ReceiveRequestAttemptId``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Final
+
+from pytest_sqsmock.model.message import Message
+
+DEDUPLICATION_WINDOW_MS: Final = 300_000
+RECEIVE_ATTEMPT_WINDOW_MS: Final = 300_000
+
+# SequenceNumber: a large, non-consecutive, increasing decimal string (reference
+# section 3 shows 20 digits). Fixed width keeps string and numeric order equal.
+_SEQUENCE_BASE: Final = 18_000_000_000_000_000_000
+_SEQUENCE_STEP: Final = 65_537
+
+
+def sequence_number(seq: int) -> str:
+    """The SequenceNumber of a queue's ``seq``-th message (20 digits, increasing)."""
+    return str(_SEQUENCE_BASE + seq * _SEQUENCE_STEP)
+
+
+class _Node:
+    __slots__ = ("message", "next", "prev")
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.prev: _Node | None = None
+        self.next: _Node | None = None
+
+
+class _Group:
+    __slots__ = ("group_id", "head", "size", "tail")
+
+    def __init__(self, group_id: str) -> None:
+        self.group_id = group_id
+        self.head: _Node | None = None
+        self.tail: _Node | None = None
+        self.size = 0
+
+
+class FifoGroups:
+    """The message groups of one FIFO queue and which of them can deliver.
+
+    A group can deliver when its oldest message still held is visible
+    (reference 11.2); it then delivers from that message up to the first one
+    in flight or delayed. The queue calls `refresh` after every state change
+    of a message and `remove` when a message leaves, so the ready index is
+    always exact. Groups enter the index at its end when they become ready,
+    so a group that was just received from (even with VisibilityTimeout 0)
+    comes after groups that were waiting (reference 11.2).
+    """
+
+    __slots__ = ("_groups", "_nodes", "_ready")
+
+    def __init__(self) -> None:
+        self._groups: dict[str, _Group] = {}
+        self._nodes: dict[str, _Node] = {}
+        # OrderedDict, not dict: taking the first key stays O(1) after many
+        # removals from the front.
+        self._ready: OrderedDict[str, _Group] = OrderedDict()
+
+    def append(self, message: Message) -> None:
+        """Add a new message at the end of its group (call `refresh` once its state is set)."""
+        group_id = _group_of(message)
+        group = self._groups.get(group_id)
+        if group is None:
+            group = self._groups[group_id] = _Group(group_id)
+        node = _Node(message)
+        self._nodes[message.message_id] = node
+        if group.tail is None:
+            group.head = node
+        else:
+            group.tail.next = node
+            node.prev = group.tail
+        group.tail = node
+        group.size += 1
+
+    def refresh(self, message: Message) -> None:
+        """Re-derive its group's readiness after ``message`` changed state."""
+        group = self._groups[_group_of(message)]
+        head = group.head
+        if head is not None and head.message is message:
+            self._update_ready(group)
+
+    def remove(self, message: Message) -> None:
+        """Take a message out of its group (deleted, expired or dead-lettered)."""
+        node = self._nodes.pop(message.message_id, None)
+        if node is None:
+            return
+        group = self._groups[_group_of(message)]
+        was_head = group.head is node
+        if node.prev is None:
+            group.head = node.next
+        else:
+            node.prev.next = node.next
+        if node.next is None:
+            group.tail = node.prev
+        else:
+            node.next.prev = node.prev
+        # Keep node.next: a delivery walk standing on this node continues from it.
+        node.prev = None
+        group.size -= 1
+        if group.head is None:
+            del self._groups[group.group_id]
+            self._ready.pop(group.group_id, None)
+        elif was_head:
+            self._update_ready(group)
+
+    def deliverable(self) -> Generator[Message, None, None]:
+        """Visible messages in delivery order: a whole group's run, then the next group.
+
+        The consumer may change the state of (or remove) each message it is
+        given before asking for the next one; nothing else may change.
+        """
+        visited: set[str] = set()
+        while self._ready:
+            group_id = next(iter(self._ready))
+            if group_id in visited:
+                return
+            visited.add(group_id)
+            node = self._ready[group_id].head
+            while node is not None and node.message.state == "visible":
+                following = node.next
+                yield node.message
+                node = following
+
+    def clear(self) -> None:
+        """Forget every group (purge)."""
+        self._groups.clear()
+        self._nodes.clear()
+        self._ready.clear()
+
+    def group_ids(self) -> list[str]:
+        """Every group holding a message, in order of their creation."""
+        return list(self._groups)
+
+    def ready_group_ids(self) -> list[str]:
+        """Groups whose head is visible, in the order a receive visits them."""
+        return list(self._ready)
+
+    def messages_of(self, group_id: str) -> list[Message]:
+        """A group's messages, oldest first."""
+        group = self._groups.get(group_id)
+        found: list[Message] = []
+        node = None if group is None else group.head
+        while node is not None:
+            found.append(node.message)
+            node = node.next
+        return found
+
+    def _update_ready(self, group: _Group) -> None:
+        head = group.head
+        if head is not None and head.message.state == "visible":
+            if group.group_id not in self._ready:
+                self._ready[group.group_id] = group
+        else:
+            self._ready.pop(group.group_id, None)
+
+
+def _group_of(message: Message) -> str:
+    return "" if message.group_id is None else message.group_id
+
+
+@dataclass(frozen=True, slots=True)
+class SentRecord:
+    """What a SendMessage answers with: the message's id and sequence number."""
+
+    message_id: str
+    sequence_number: str | None
+    duplicate: bool = False
+
+
+DedupKey = tuple[str, str]
+
+
+class Deduplication:
+    """Deduplication ids of one FIFO queue, each remembered for five minutes.
+
+    The window starts at the first send and is not extended by duplicates
+    (reference 11.1). ``per_group`` is fixed when the queue is created:
+    changing DeduplicationScope later does not change behaviour (11.4).
+    """
+
+    __slots__ = ("_expiry", "_records", "per_group")
+
+    def __init__(self, *, per_group: bool) -> None:
+        self.per_group = per_group
+        self._records: dict[DedupKey, tuple[int, SentRecord]] = {}
+        self._expiry: deque[tuple[int, DedupKey]] = deque()
+
+    def find(self, group_id: str, deduplication_id: str, now_ms: int) -> SentRecord | None:
+        """The send that ``deduplication_id`` repeats within the window, if any."""
+        self._expire(now_ms)
+        entry = self._records.get(self._key(group_id, deduplication_id))
+        return None if entry is None else entry[1]
+
+    def remember(self, group_id: str, deduplication_id: str, record: SentRecord, now_ms: int) -> None:
+        """Start the window of a newly accepted message."""
+        key = self._key(group_id, deduplication_id)
+        expires = now_ms + DEDUPLICATION_WINDOW_MS
+        self._records[key] = (expires, record)
+        self._expiry.append((expires, key))
+
+    def clear(self) -> None:
+        """Forget every id (PurgeQueue, reference 4.3)."""
+        self._records.clear()
+        self._expiry.clear()
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def _key(self, group_id: str, deduplication_id: str) -> DedupKey:
+        return (group_id if self.per_group else "", deduplication_id)
+
+    def _expire(self, now_ms: int) -> None:
+        expiry = self._expiry
+        while expiry and expiry[0][0] <= now_ms:
+            expires, key = expiry.popleft()
+            entry = self._records.get(key)
+            if entry is not None and entry[0] == expires:
+                del self._records[key]
+
+
+@dataclass(slots=True)
+class ReceiveAttempt:
+    """One FIFO receive, kept so a retry with its attempt id can repeat it.
+
+    ``generations`` are the messages' state generations right after the
+    receive: a message whose generation moved on was changed since (deleted,
+    visibility changed or timed out, received again).
+    """
+
+    expires_at_ms: int
+    messages: list[Message]
+    handles: list[str]
+    generations: list[int] = field(default_factory=list)
+
+    def unchanged(self) -> bool:
+        """Whether every message is exactly as this receive left it."""
+        return all(
+            not message.removed and message.state == "in_flight" and message.generation == generation
+            for message, generation in zip(self.messages, self.generations, strict=True)
+        )
+
+
+class ReceiveAttempts:
+    """``ReceiveRequestAttemptId`` of one FIFO queue, each kept for five minutes."""
+
+    __slots__ = ("_attempts", "_expiry")
+
+    def __init__(self) -> None:
+        self._attempts: dict[str, ReceiveAttempt] = {}
+        self._expiry: deque[tuple[int, str]] = deque()
+
+    def get(self, attempt_id: str, now_ms: int) -> ReceiveAttempt | None:
+        """The receive an attempt id names, while it is retryable by age."""
+        expiry = self._expiry
+        while expiry and expiry[0][0] <= now_ms:
+            expires, key = expiry.popleft()
+            attempt = self._attempts.get(key)
+            if attempt is not None and attempt.expires_at_ms == expires:
+                del self._attempts[key]
+        return self._attempts.get(attempt_id)
+
+    def remember(self, attempt_id: str, messages: list[Message], handles: list[str], now_ms: int) -> None:
+        """Keep a receive for retries."""
+        expires = now_ms + RECEIVE_ATTEMPT_WINDOW_MS
+        self._attempts[attempt_id] = ReceiveAttempt(
+            expires, list(messages), list(handles), [m.generation for m in messages]
+        )
+        self._expiry.append((expires, attempt_id))
+
+    def clear(self) -> None:
+        """Forget every attempt."""
+        self._attempts.clear()
+        self._expiry.clear()
