@@ -1,3 +1,5 @@
+"""Code that calls SQS with ``requests`` runs inside a ``responses`` mock."""
+
 from __future__ import annotations
 
 import re
@@ -22,3 +24,13 @@ def test_requests_code_through_responses(sqs_mock: SqsMock) -> None:
 
     assert queue_names() == ["jobs"]
     assert sqs_mock.calls.operations == ["ListQueues"]
+
+
+def test_beside_your_own_responses(sqs_mock: SqsMock) -> None:
+    with responses.RequestsMock() as requests_mock:
+        requests_mock.add(responses.GET, "https://api.example.com/status", json={"ok": True})
+        sqs_mock.route_responses(requests_mock)
+        sqs_mock.create_queue("jobs")
+
+        assert queue_names() == ["jobs"]
+        assert requests.get("https://api.example.com/status", timeout=5).json() == {"ok": True}

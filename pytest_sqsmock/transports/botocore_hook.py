@@ -23,12 +23,16 @@ from botocore.endpoint import Endpoint
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 Answer = Callable[[HttpRequest], HttpResponse]
+# Applies a patch for another client stack (aiobotocore) and returns its undo.
+Patcher = Callable[[], Callable[[], None]]
 
 # Looked up by name: the stubs do not declare this private method.
 _SEND = "_send"
 _lock = threading.Lock()
 _stack: list[Answer] = []
 _original_send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] | None = None
+_patchers: list[Patcher] = []
+_undos: list[Callable[[], None]] = []
 
 
 def push(answer: Answer) -> None:
@@ -38,6 +42,7 @@ def push(answer: Answer) -> None:
         if _original_send is None:
             _original_send = getattr(Endpoint, _SEND)
             setattr(Endpoint, _SEND, _send)
+            _undos.extend(patcher() for patcher in _patchers)
         _stack.append(answer)
 
 
@@ -46,12 +51,29 @@ def pop(answer: Answer) -> None:
     global _original_send
     with _lock:
         for index in range(len(_stack) - 1, -1, -1):
-            if _stack[index] is answer:
+            if _stack[index] == answer:  # equal, not identical: each ``obj.method`` is a new object
                 del _stack[index]
                 break
         if not _stack and _original_send is not None:
             setattr(Endpoint, _SEND, _original_send)
             _original_send = None
+            while _undos:
+                _undos.pop()()
+
+
+def add_patcher(patcher: Patcher) -> None:
+    """Also apply ``patcher`` while any mock is active (registering it twice does nothing)."""
+    with _lock:
+        if patcher not in _patchers:
+            _patchers.append(patcher)
+            if _stack:
+                _undos.append(patcher())
+
+
+def current() -> Answer | None:
+    """The answer of the newest active mock, if any."""
+    stack = _stack
+    return stack[-1] if stack else None
 
 
 def is_active() -> bool:
@@ -80,16 +102,19 @@ def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
         # Between a pop and this call botocore's own method is back in place.
         send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] = original or getattr(Endpoint, _SEND)
         return send(endpoint, request)
-    response = answer(
-        HttpRequest(
-            method=request.method,
-            url=request.url,
-            headers={str(name): _text(value) for name, value in request.headers.items()},
-            body=_body(request.body),
-        )
-    )
+    response = answer(to_http_request(request))
     headers: Any = response.headers  # AWSResponse wraps any mapping in its own headers type
     return AWSResponse(request.url, response.status, headers, _Raw(response.body))
+
+
+def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
+    """The transport-neutral form of a prepared botocore request."""
+    return HttpRequest(
+        method=request.method,
+        url=request.url,
+        headers={str(name): _text(value) for name, value in request.headers.items()},
+        body=_body(request.body),
+    )
 
 
 def _text(value: str | bytes) -> str:

@@ -7,11 +7,13 @@ hands its requests to one ``Dispatcher``.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from pytest_sqsmock.clock import VirtualClock
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.errors import SqsError, internal_failure
@@ -75,6 +77,11 @@ class Dispatcher:
             return encode_error(protocol, failure, request_id)
         self._record(Exchange(decoded.operation, decoded.params, result, None, context, time_ms))
         return encode_result(protocol, decoded.operation, result, request_id)
+
+    def may_block(self) -> bool:
+        """Whether a long poll answered on the calling thread may block (instead of jumping virtual time)."""
+        clock = self._service.clock
+        return not (isinstance(clock, VirtualClock) and clock.driver_thread == threading.get_ident())
 
     def context_for(self, request: HttpRequest, operation: str, protocol: Any) -> RequestContext:
         """Caller and endpoint of a request: account from the access key, region from the signature."""

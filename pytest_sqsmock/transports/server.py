@@ -7,15 +7,21 @@ the very queues the test asserts on. Queue URLs it returns point at itself.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pytest_sqsmock.transports.botocore_hook import Answer
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 MAX_BODY = 16 * 1024 * 1024  # well above SQS's 1 MiB payloads; bigger bodies are refused
+logger = logging.getLogger("pytest_sqsmock")
+# How often the serving thread checks for a stop: the most a stop() waits.
+_POLL_INTERVAL_S = 0.02
 
 
 class SqsServer:
@@ -23,8 +29,7 @@ class SqsServer:
 
     def __init__(self, answer: Answer, *, host: str = "127.0.0.1", port: int = 0) -> None:
         handler = type("_BoundHandler", (_Handler,), {"answer": staticmethod(answer)})
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
 
     @property
@@ -44,7 +49,12 @@ class SqsServer:
 
     def start(self) -> SqsServer:
         """Start serving in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sqsmock-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _POLL_INTERVAL_S},
+            name="sqsmock-server",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -54,6 +64,7 @@ class SqsServer:
             raise RuntimeError("the server is not running")
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         self._thread.join()
         self._thread = None
 
@@ -71,14 +82,48 @@ class SqsServer:
         self.stop()
 
 
+class _Server(ThreadingHTTPServer):
+    """Threads per connection; knows its open connections so that a stop closes them."""
+
+    daemon_threads = True  # a long poll in progress must not hold up the process
+    request_queue_size = 64  # many clients may connect at once
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections: their handlers see EOF, close them and exit."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (or a stop) while its request was answered is not news.
+        logger.debug("pytest_sqsmock server: connection from %s failed", client_address, exc_info=True)
+
+
 class _Handler(BaseHTTPRequestHandler):
     answer: ClassVar[Answer]
     protocol_version = "HTTP/1.1"
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:  # the name http.server calls
         self._serve()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._serve()
 
     def _serve(self) -> None:
@@ -87,11 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(413)
             return
         body = self.rfile.read(length) if length else b""
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        host = self.headers.get("Host") or "127.0.0.1"  # HTTP/1.1 clients always send Host
         request = HttpRequest(
             method=self.command,
             url=f"http://{host}{self.path}",
-            headers={name: value for name, value in self.headers.items()},
+            headers=dict(self.headers.items()),
             body=body,
         )
         self._send(type(self).answer(request))
@@ -104,5 +149,5 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(response.body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: object) -> None:  # http.server's signature
         """Stay quiet: tests read their own output."""

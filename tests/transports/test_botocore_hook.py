@@ -45,13 +45,27 @@ class _Raw(io.BytesIO):
             yield chunk
 
 
-def canned(request: AWSPreparedRequest, body: dict[str, Any]) -> AWSResponse:
-    """A 200 awsJson1_0 answer to ``request``."""
+def canned_list_queues(request: AWSPreparedRequest, queue_urls: list[str]) -> AWSResponse:
+    """A 200 ListQueues answer to ``request``, in the protocol the client speaks.
+
+    awsJson1_0 for botocore >= 1.34.90; the query protocol's XML before (§2.3).
+    """
+    if "X-Amz-Target" not in request.headers:
+        urls = "".join(f"<QueueUrl>{url}</QueueUrl>" for url in queue_urls)
+        xml = (
+            '<ListQueuesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">'
+            f"<ListQueuesResult>{urls}</ListQueuesResult>"
+            "<ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata>"
+            "</ListQueuesResponse>"
+        )
+        xml_headers: Any = {"Content-Type": "text/xml", "x-amzn-RequestId": "canned"}
+        return AWSResponse(request.url, 200, xml_headers, _Raw(xml.encode()))
     headers: Any = {
         "Content-Type": "application/x-amz-json-1.0",
         "x-amzn-RequestId": "canned",
     }
-    return AWSResponse(request.url, 200, headers, _Raw(json.dumps(body).encode()))
+    body = json.dumps({"QueueUrls": queue_urls}).encode()
+    return AWSResponse(request.url, 200, headers, _Raw(body))
 
 
 @pytest.fixture
@@ -238,8 +252,10 @@ def test_stopped_mock_keeps_its_state_readable(network: list[str]) -> None:
     ids=["sts", "s3"],
 )
 def test_other_services_go_to_the_original_send(
-    network: list[str], service: Any, call: Any, host: str
+    network: list[str], service: Any, call: Any, host: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Older botocore (1.34.50 here) defaults sts_regional_endpoints to "legacy": sts.amazonaws.com.
+    monkeypatch.setenv("AWS_STS_REGIONAL_ENDPOINTS", "regional")
     client = boto3.session.Session().client(
         service,
         region_name=REGION,
@@ -333,7 +349,7 @@ def test_before_send_handler_on_an_sqs_client_wins_over_the_mock() -> None:
     sqs = sqs_client()
 
     def answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse:
-        return canned(request, {"QueueUrls": ["https://handler/1/q"]})
+        return canned_list_queues(request, ["https://handler/1/q"])
 
     sqs.meta.events.register("before-send.sqs.ListQueues", answer)
     with mock_sqs() as mock:

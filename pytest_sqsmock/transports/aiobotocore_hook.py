@@ -1,0 +1,132 @@
+"""The in-process transport for aiobotocore: async SQS clients reach the simulation too.
+
+aiobotocore's ``AioEndpoint`` overrides botocore's ``Endpoint._send`` with a
+coroutine, so the botocore hook does not reach it. While any mock is active
+(the botocore hook applies this module's :func:`patch` with its own) that
+coroutine is wrapped the same way: SQS requests go to the newest mock, every
+other request to aiobotocore. The answer is an ``AioAWSResponse`` whose raw
+body reads asynchronously, as aiobotocore's parsers expect.
+
+A long poll must not freeze the event loop. On the thread that drives a
+virtual clock it never blocks (waiting moves virtual time), so it is answered
+in place. Anywhere it could block (``clock="system"``, or a loop running in
+another thread) it is answered in a daemon thread while the loop goes on.
+
+aiobotocore is imported only when a mock starts, and only if it is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import importlib
+import importlib.util
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest
+
+from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports.botocore_hook import Answer
+from pytest_sqsmock.transports.dispatch import Dispatcher
+from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
+
+_SEND = "_send"
+
+
+def patch() -> Callable[[], None]:
+    """Route aiobotocore's SQS requests to the newest mock; returns the undo.
+
+    Without aiobotocore (or with one that cannot be imported) this does
+    nothing and returns a no-op.
+    """
+    try:
+        if importlib.util.find_spec("aiobotocore") is None:
+            return _nothing
+        endpoints: Any = importlib.import_module("aiobotocore.endpoint")
+        requests: Any = importlib.import_module("aiobotocore.awsrequest")
+    except ImportError:  # built for another botocore: its clients cannot run either
+        return _nothing
+    endpoint_class, response_class = endpoints.AioEndpoint, requests.AioAWSResponse
+    original = vars(endpoint_class).get(_SEND)
+    if original is None:  # not the aiobotocore this was written for
+        return _nothing
+
+    async def send(endpoint: Any, request: AWSPreparedRequest) -> Any:
+        answer = botocore_hook.current()
+        if answer is None or not botocore_hook.is_sqs(request):
+            return await original(endpoint, request)
+        response = await _answer(answer, botocore_hook.to_http_request(request))
+        return response_class(request.url, response.status, response.headers, _AsyncRaw(response))
+
+    setattr(endpoint_class, _SEND, send)
+
+    def undo() -> None:
+        setattr(endpoint_class, _SEND, original)
+
+    return undo
+
+
+def _nothing() -> None:
+    """Nothing was patched."""
+
+
+async def _answer(answer: Answer, request: HttpRequest) -> HttpResponse:
+    owner = getattr(answer, "__self__", None)
+    if isinstance(owner, Dispatcher) and not owner.may_block():
+        response = answer(request)
+        # Yield like real I/O, so that a polling loop cannot starve other tasks.
+        await asyncio.sleep(0)
+        return response
+    return await _in_thread(answer, request)
+
+
+async def _in_thread(answer: Answer, request: HttpRequest) -> HttpResponse:
+    """Answer in a daemon thread: a cancelled call leaves no executor busy or loop waiting."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # trio, through aiobotocore's anyio backend
+        to_thread: Any = importlib.import_module("anyio.to_thread")
+        result: HttpResponse = await to_thread.run_sync(answer, request, abandon_on_cancel=True)
+        return result
+    future: asyncio.Future[HttpResponse] = loop.create_future()
+
+    def deliver(outcome: Callable[[], None]) -> None:
+        if not future.done():  # else the caller was cancelled meanwhile
+            outcome()
+
+    def run() -> None:
+        outcome: Callable[[], None]
+        try:
+            outcome = functools.partial(future.set_result, answer(request))
+        except BaseException as exc:  # handed to the awaiting coroutine
+            outcome = functools.partial(future.set_exception, exc)
+        with contextlib.suppress(RuntimeError):  # the loop closed while we waited
+            loop.call_soon_threadsafe(deliver, outcome)
+
+    threading.Thread(target=run, name="sqsmock-aiobotocore", daemon=True).start()
+    return await future
+
+
+class _AsyncRaw:
+    """The raw body ``AioAWSResponse`` reads with ``await raw.read()``.
+
+    ``raw_headers`` (aiohttp's spelling) is where aiobotocore before 2.20
+    reads the response headers from.
+    """
+
+    def __init__(self, response: HttpResponse) -> None:
+        self._body = response.body
+        self._offset = 0
+        self.raw_headers = tuple((name.encode(), value.encode()) for name, value in response.headers.items())
+
+    async def read(self, amt: int | None = None) -> bytes:
+        end = len(self._body) if amt is None else min(len(self._body), self._offset + amt)
+        chunk = self._body[self._offset : end]
+        self._offset = end
+        return chunk
+
+    def close(self) -> None:
+        """Nothing to release."""
