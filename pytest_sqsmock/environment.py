@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from typing import Any
 from contextlib import contextmanager
 
 from pytest_sqsmock.service.principals import access_key_for, secret_key_for
@@ -68,21 +69,32 @@ def missing_filled_in(account_id: str, region: str) -> Iterator[None]:
 
 @contextmanager
 def fresh_default_boto3_session() -> Iterator[None]:
-    """Let ``boto3.client()`` build a new default session, so it sees this mock's credentials.
+    """Make ``boto3.client()`` see this mock's credentials.
 
-    boto3 keeps the credentials its default session first found; without this,
-    ``boto3.client("sqs")`` would stay bound to whichever account came first.
+    boto3's default session keeps the credentials it first found, so after a
+    mock of another account ``boto3.client("sqs")`` would still sign as the
+    old one. A default session whose credentials no longer match the
+    environment is set aside while the mock runs (a matching one is kept:
+    building a session costs tens of milliseconds).
     """
     boto3 = sys.modules.get("boto3")
-    if boto3 is None:  # not imported yet: its first default session will be fresh anyway
+    saved = None if boto3 is None else getattr(boto3, "DEFAULT_SESSION", None)
+    if boto3 is None or saved is None or not _credentials_are_stale(saved):
         yield
         return
-    saved = getattr(boto3, "DEFAULT_SESSION", None)
     setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010 - a module attribute the stubs do not declare
     try:
         yield
     finally:
         setattr(boto3, "DEFAULT_SESSION", saved)  # noqa: B010
+
+
+def _credentials_are_stale(session: Any) -> bool:
+    wanted = os.environ.get("AWS_ACCESS_KEY_ID")
+    if not wanted:
+        return False
+    credentials = session.get_credentials()
+    return credentials is None or credentials.access_key != wanted
 
 
 @contextmanager

@@ -63,6 +63,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:
     from responses import RequestsMock
 
+    from pytest_sqsmock.lambda_trigger import LambdaTrigger
+
 
 class SqsMock:
     """A simulated SQS that serves every botocore client while active.
@@ -210,7 +212,7 @@ class SqsMock:
         """
         target_ms = _to_ms(when) or 0
         if target_ms < self.now_ms:
-            raise ValueError(f"travel_to() moves forward only: {when.isoformat()} is before now ({self.now.isoformat()})")
+            raise ValueError(f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})")
         self._virtual_clock().move_to_ms(target_ms)
         self._after_time_moved()
 
@@ -248,6 +250,61 @@ class SqsMock:
         """
         __tracebackhide__ = True
         driving.run_until(self, condition, step=step, within=within, max_steps=max_steps)
+
+    def lambda_trigger(
+        self,
+        queue: str | QueueView,
+        handler: Callable[[dict[str, Any], Any], Any],
+        *,
+        batch_size: int = 10,
+        maximum_batching_window: int = 0,
+        report_batch_item_failures: bool = False,
+        maximum_concurrency: int | None = None,
+        function_name: str = "function",
+        timeout: float = 3.0,
+        context: Any = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> LambdaTrigger:
+        """An SQS-triggered Lambda function: ``handler(event, context)`` fed from ``queue``.
+
+        Nothing runs until ``trigger.poll()`` (one poll cycle) or ``trigger.drain()``
+        (cycles until the queue is empty); see :class:`pytest_sqsmock.lambda_trigger.LambdaTrigger`.
+
+        Args:
+            queue: The source queue (name, URL, ARN or view).
+            handler: The function's handler.
+            batch_size: Records per invocation (1-10,000; 1-10 on FIFO; above 10 needs a window).
+            maximum_batching_window: Seconds to gather records (0-300; 0 on FIFO).
+            report_batch_item_failures: Honour ``{"batchItemFailures": [...]}`` responses.
+            maximum_concurrency: Batches per poll cycle (2-1000; default 1).
+            function_name: Names the function ARN and the default context.
+            timeout: The function timeout, in virtual seconds.
+            context: The ``context`` to pass (default: a fresh ``LambdaContext`` per invocation).
+            region: The queue's region (default: the mock's).
+            account_id: The queue's account (default: the mock's).
+
+        Raises:
+            ValueError: Lambda would refuse this event source mapping.
+            UnknownQueueError: no such queue.
+            SqsMockError: a batching window under ``clock="system"``.
+        """
+        from pytest_sqsmock.lambda_trigger import LambdaTrigger
+
+        return LambdaTrigger(
+            self,
+            queue,
+            handler,
+            batch_size=batch_size,
+            maximum_batching_window=maximum_batching_window,
+            report_batch_item_failures=report_batch_item_failures,
+            maximum_concurrency=maximum_concurrency,
+            function_name=function_name,
+            timeout=timeout,
+            context=context,
+            region=region,
+            account_id=account_id,
+        )
 
     def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
         """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
