@@ -19,8 +19,12 @@ class Clock(Protocol):
         """The current time in epoch milliseconds."""
         ...
 
-    def wait(self, condition: threading.Condition, deadline_ms: int) -> None:
-        """Wait on ``condition`` (held by the caller) until ``deadline_ms`` at the latest."""
+    def wait(self, condition: threading.Condition, deadline_ms: int) -> bool:
+        """Wait on ``condition`` (held by the caller) until ``deadline_ms`` at the latest.
+
+        Returns True when the wait ran its full course (not woken early), even
+        if this clock does not show ``deadline_ms`` yet (a frozen clock).
+        """
         ...
 
 
@@ -66,13 +70,14 @@ class VirtualClock:
                 raise ValueError(f"cannot move time backwards (from {self._now_ms} ms to {when_ms} ms)")
             self._now_ms = when_ms
 
-    def wait(self, condition: threading.Condition, deadline_ms: int) -> None:
+    def wait(self, condition: threading.Condition, deadline_ms: int) -> bool:
         """Jump to ``deadline_ms`` on the driving thread; block until woken elsewhere."""
         if threading.get_ident() == self.driver_thread:
             with self._lock:
                 self._now_ms = max(self._now_ms, deadline_ms)
-        else:
-            condition.wait(self._WAKE_CHECK_S)
+            return True
+        condition.wait(self._WAKE_CHECK_S)
+        return self._now_ms >= deadline_ms
 
 
 class SystemClock:
@@ -82,11 +87,16 @@ class SystemClock:
         """The current process time in epoch milliseconds."""
         return _wall_ms()
 
-    def wait(self, condition: threading.Condition, deadline_ms: int) -> None:
-        """Block on ``condition`` until notified or the deadline passes."""
+    def wait(self, condition: threading.Condition, deadline_ms: int) -> bool:
+        """Block on ``condition`` until notified or the deadline passes (in real time).
+
+        The wait is measured by the lock, not by this clock, so a long poll
+        under a frozen freezegun clock still ends after its wait time.
+        """
         remaining_ms = deadline_ms - _wall_ms()
-        if remaining_ms > 0:
-            condition.wait(remaining_ms / 1000)
+        if remaining_ms <= 0:
+            return True
+        return not condition.wait(remaining_ms / 1000)
 
 
 def to_datetime(epoch_ms: int) -> datetime:

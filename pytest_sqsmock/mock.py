@@ -139,6 +139,8 @@ class SqsMock:
         if not self._active or self._exit_stack is None:
             raise SqsMockError("this SqsMock is not active")
         self._active = False
+        if self._service is not None:
+            self._service.close()
         self._exit_stack.close()
         self._exit_stack = None
 

@@ -38,6 +38,8 @@ class Service:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.move_tasks = MoveTaskBook()
+        # Set when the mock stops: long polls still waiting return at once.
+        self.closed = False
         self._operations = operations
         # Grows with every call: lets a driver tell when consumer threads went quiet.
         self.activity = 0
@@ -71,6 +73,16 @@ class Service:
     def notify(self) -> None:
         """Wake long polls: something may have become receivable (lock held)."""
         self.changed.notify_all()
+
+    def next_task_event_ms(self) -> int | None:
+        """When the next move-task move falls due, if any task runs."""
+        return None if self.move_tasks.idle else self.move_tasks.next_event_ms()
+
+    def close(self) -> None:
+        """Release every waiting long poll; the simulation stays readable."""
+        with self.lock:
+            self.closed = True
+            self.notify()
 
     def catch_up_tasks(self, now_ms: int | None = None) -> None:
         """Replay the message moves that fell due (lock held); free when no task runs.

@@ -72,6 +72,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
 
     deadline = service.now_ms() + wait_s * 1000
     while True:
+        service.catch_up_tasks()
         now = service.now_ms()
         queue.catch_up(now)
         room = MAX_IN_FLIGHT - queue.counts["in_flight"]
@@ -92,13 +93,12 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
                 visibility_timeout_s=timeout,
                 dead_letter=_dead_letterer(service, queue, now),
             )
-        if messages or now >= deadline or queue.deleted:
+        if messages or now >= deadline or queue.deleted or service.closed:
             break
-        next_change = queue.next_change_ms()
-        service.clock.wait(
-            service.changed,
-            deadline if next_change is None else min(next_change, deadline),
-        )
+        # Wake for whatever comes first: the deadline, a message turning visible, a move task's move.
+        wake = min(t for t in (deadline, queue.next_change_ms(), service.next_task_event_ms()) if t is not None)
+        if service.clock.wait(service.changed, wake) and wake >= deadline:
+            break  # the wait ran its full course: the poll is over even if the clock stands still
     handles = [issue(queue.token, m.message_id, m.receipt) for m in messages]
     if attempts is not None and attempt_id is not None and messages:
         # A receive that found nothing is not kept: retrying it receives afresh.
