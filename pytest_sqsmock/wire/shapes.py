@@ -1,16 +1,17 @@
 """botocore's SQS service model, compiled once into small shape trees.
 
 Both protocols walk these trees instead of botocore's ``model`` objects, so a
-call costs dictionary lookups only. The model is loaded on first use (never at
-import): whichever botocore is installed, JSON-era or query-era, its member
-names and types are the same.
+call costs dictionary lookups only. The model is the package's own copy of
+botocore's current one, loaded on first use (never at import).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -74,12 +75,13 @@ class ServiceShapes:
     xml_namespace: str
 
 
+MODEL_FILE = "sqs-2012-11-05.json"
 _lock = threading.Lock()
 _cache: list[ServiceShapes] = []
 
 
 def service_shapes() -> ServiceShapes:
-    """The compiled SQS model, loaded from botocore on first use.
+    """The compiled SQS model, loaded on first use.
 
     Returns:
         The cached :class:`ServiceShapes`.
@@ -93,10 +95,12 @@ def service_shapes() -> ServiceShapes:
 
 
 def _load_model() -> dict[str, Any]:
-    # Imported here, not at module level: importing the package must stay cheap.
-    from botocore.loaders import create_loader
-
-    data: dict[str, Any] = create_loader().load_service_model("sqs", "service-2")
+    # Our own copy of botocore's current SQS model (scripts/vendor_sqs_model.py):
+    # the simulator must understand every member current SDKs send, even where
+    # the installed botocore is older (before 1.34.101 ReceiveMessage had no
+    # MessageSystemAttributeNames).
+    text = resources.files("pytest_sqsmock.wire").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
     return data
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
@@ -29,6 +30,18 @@ ALLOWED_CHARS_TEXT = (
 UNCHECKED = object()
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+#: §1: ReceiveMessage gained ``MessageSystemAttributeNames`` in botocore 1.34.101; older
+#: clients (all of them query-protocol clients, §2.3) only have ``AttributeNames``.
+_RECEIVE_INPUT = botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape
+assert _RECEIVE_INPUT is not None
+HAS_MESSAGE_SYSTEM_ATTRIBUTE_NAMES = "MessageSystemAttributeNames" in _RECEIVE_INPUT.members
+
+#: For tests about the ``MessageSystemAttributeNames`` parameter itself.
+needs_message_system_attribute_names = pytest.mark.skipif(
+    not HAS_MESSAGE_SYSTEM_ATTRIBUTE_NAMES,
+    reason="botocore < 1.34.101 has no ReceiveMessage MessageSystemAttributeNames (only AttributeNames)",
+)
 
 
 def url_of(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
@@ -104,6 +117,13 @@ def expect_error(
         query_error_code: The ``QueryErrorCode`` of an unmodeled error
             (``InvalidParameterValueException`` etc.).
     """
+    # botocore older than 1.34.90 speaks the query protocol (§2.3): no
+    # QueryErrorCode, and NonExistentQueue is worded for the "wsdl version".
+    query = client.meta.service_model.protocol == "query"
+    if query and shape is not None and not hasattr(client.exceptions, shape):
+        # The query-era model lacks some error shapes (InvalidAttributeValue): the
+        # error is then unmodeled for that client and raises a plain ClientError.
+        shape = None
     expected_class: type[BaseException] = (
         getattr(client.exceptions, shape) if shape else ClientError
     )
@@ -114,9 +134,6 @@ def expect_error(
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, (
         info.value.response
     )
-    # botocore older than 1.34.90 speaks the query protocol (§2.3): no
-    # QueryErrorCode, and NonExistentQueue is worded for the "wsdl version".
-    query = client.meta.service_model.protocol == "query"
     if shape is not None:
         assert isinstance(info.value, expected_class), (type(info.value), shape)
         if not query:
@@ -179,11 +196,37 @@ def expect_no_such_queue(
 
 
 def receive(client: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
-    """ReceiveMessage as a list (``Messages`` is absent when nothing is received, §2.1)."""
+    """ReceiveMessage as a list (``Messages`` is absent when nothing is received, §2.1).
+
+    ``MessageSystemAttributeNames`` goes out as ``AttributeNames`` on clients that
+    predate it (§1, §6.5); combining both needs ``needs_message_system_attribute_names``.
+    """
     kwargs.setdefault("WaitTimeSeconds", 0)
+    kwargs = with_system_attribute_names(client, kwargs)
     response = client.receive_message(QueueUrl=url, **kwargs)
     messages: list[dict[str, Any]] = response.get("Messages", [])
     return messages
+
+
+def has_message_system_attribute_names(client: Any) -> bool:
+    """Whether this client's model has ReceiveMessage ``MessageSystemAttributeNames`` (§1)."""
+    members = client.meta.service_model.operation_model("ReceiveMessage").input_shape.members
+    return "MessageSystemAttributeNames" in members
+
+
+def with_system_attribute_names(client: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """ReceiveMessage kwargs with ``MessageSystemAttributeNames`` renamed to the
+    deprecated ``AttributeNames`` when the client predates it (botocore < 1.34.101)."""
+    if "MessageSystemAttributeNames" not in kwargs or has_message_system_attribute_names(client):
+        return kwargs
+    if "AttributeNames" in kwargs:
+        raise TypeError(
+            "both MessageSystemAttributeNames and AttributeNames: this client has only "
+            "AttributeNames; mark the test needs_message_system_attribute_names"
+        )
+    renamed = dict(kwargs)
+    renamed["AttributeNames"] = renamed.pop("MessageSystemAttributeNames")
+    return renamed
 
 
 def counters(client: Any, url: str) -> tuple[int, int, int]:

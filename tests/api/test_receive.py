@@ -17,6 +17,7 @@ from .api_support import (
     epoch_ms,
     expect_invalid_parameter_value,
     expect_no_such_queue,
+    needs_message_system_attribute_names,
     receive,
     url_of,
 )
@@ -366,7 +367,13 @@ def test_no_system_attribute_names_means_no_attributes_key(
     assert "Attributes" not in message
 
 
-@pytest.mark.parametrize("parameter", ["MessageSystemAttributeNames", "AttributeNames"])
+@pytest.mark.parametrize(
+    "parameter",
+    [
+        pytest.param("MessageSystemAttributeNames", marks=needs_message_system_attribute_names),
+        "AttributeNames",
+    ],
+)
 def test_all_returns_the_standard_receive_attributes(
     sqs: Any, queue_url: str, parameter: str
 ) -> None:
@@ -422,6 +429,7 @@ def test_only_inapplicable_names_give_no_attributes_key(
     assert "Attributes" not in message
 
 
+@needs_message_system_attribute_names
 def test_all_plus_a_deprecated_name_returns_everything(
     sqs: Any, queue_url: str
 ) -> None:
@@ -434,6 +442,7 @@ def test_all_plus_a_deprecated_name_returns_everything(
     assert set(message["Attributes"]) == RECEIVE_ALL
 
 
+@needs_message_system_attribute_names
 def test_both_parameters_combine(sqs: Any, queue_url: str) -> None:
     # §6.5: the recorded behaviour is "consistent with a union".
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")

@@ -65,8 +65,16 @@ def make_queue(sqs: Any, name: str, **attributes: Any) -> str:
 
 
 def receive(sqs: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
-    """ReceiveMessage as a list (``Messages`` is absent when nothing arrives)."""
+    """ReceiveMessage as a list (``Messages`` is absent when nothing arrives).
+
+    ``MessageSystemAttributeNames`` (botocore >= 1.34.101) goes out as the deprecated
+    ``AttributeNames`` on older, query-protocol clients, which SQS reads the same.
+    """
     kwargs.setdefault("WaitTimeSeconds", 0)
+    members = sqs.meta.service_model.operation_model("ReceiveMessage").input_shape.members
+    legacy = "MessageSystemAttributeNames" not in members
+    if legacy and "MessageSystemAttributeNames" in kwargs and "AttributeNames" not in kwargs:
+        kwargs["AttributeNames"] = kwargs.pop("MessageSystemAttributeNames")
     messages: list[dict[str, Any]] = sqs.receive_message(QueueUrl=url, **kwargs).get(
         "Messages", []
     )
@@ -109,6 +117,9 @@ def expect_error(
     (``ResourceNotFoundException``, ``QueueDoesNotExist``); unmodeled ones a
     plain ``ClientError``.
     """
+    if sqs.meta.service_model.protocol == "query" and message == "The specified queue does not exist.":
+        # botocore < 1.34.90 speaks the query protocol, where SQS words it differently (§2.3).
+        message = "The specified queue does not exist for this wsdl version."
     with pytest.raises(ClientError) as info:
         yield info
     error = info.value.response["Error"]
