@@ -1,0 +1,162 @@
+"""Results: the comparison table and the JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks.timing import Timing
+
+
+@dataclass(frozen=True)
+class Row:
+    """One workload at one size: each side's timing (``None``: not run) and notes."""
+
+    workload: str
+    size: str
+    timings: dict[str, Timing | None]
+    notes: list[str] = field(default_factory=list)
+
+    def us(self, side: str, *, cpu: bool = False) -> float | None:
+        """Median per-call µs of one side (wall time, or CPU time), if it ran."""
+        timing = self.timings.get(side)
+        if timing is None:
+            return None
+        return timing.cpu_per_call_us if cpu else timing.per_call_us
+
+
+@dataclass(frozen=True)
+class MemoryRow:
+    """Bytes per queued message for one side and path."""
+
+    side: str
+    path: str
+    messages: int
+    bytes_per_message: float
+
+
+def format_table(rows: list[Row], memory: list[MemoryRow], *, cpu: bool = False) -> str:
+    """The side-by-side table: µs per call, ratios to the floor, moto over us.
+
+    Args:
+        rows: The timed workloads.
+        memory: Bytes per queued message.
+        cpu: Show process CPU time per call instead of wall time.
+    """
+    header = (
+        "workload",
+        "size",
+        "floor µs",
+        "ours µs",
+        "ours/floor",
+        "moto µs",
+        "moto/floor",
+        "moto/ours",
+        "notes",
+    )
+    lines = [header]
+    for row in rows:
+        floor, ours, moto = (row.us(side, cpu=cpu) for side in ("floor", "ours", "moto"))
+        lines.append(
+            (
+                row.workload,
+                row.size,
+                _us(floor),
+                _us(ours),
+                _ratio(ours, floor),
+                _us(moto),
+                _ratio(moto, floor),
+                _ratio(moto, ours),
+                "; ".join(row.notes),
+            )
+        )
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header) - 1)]
+    text = [
+        "  ".join(
+            cell.rjust(width) if column > 1 else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=False))
+        )
+        + ("  " + line[-1] if line[-1] else "")
+        for line in lines
+    ]
+    text.insert(0, f"median {'CPU' if cpu else 'wall'} time per call")
+    text.insert(2, "-" * len(text[1]))
+    if memory:
+        text += ["", "memory per queued 100-byte message (tracemalloc)"]
+        text += [f"  {m.side:<5} {m.path:<6} {m.messages:>8,} msgs  {m.bytes_per_message:>8,.0f} B/msg" for m in memory]
+    return "\n".join(text)
+
+
+def _us(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    if value is None or base is None or base == 0:
+        return "—"
+    return f"{value / base:,.1f}x" if value / base < 100 else f"{value / base:,.0f}x"
+
+
+def machine_info() -> dict[str, Any]:
+    """Where the numbers come from."""
+    return {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "load_average": _load_average(),
+        "packages": {name: _version(name) for name in ("botocore", "boto3", "pytest-sqsmock", "moto")},
+    }
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return list(os.getloadavg())
+    except (AttributeError, OSError):  # not on Windows
+        return None
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def write_json(path: Path, rows: list[Row], memory: list[MemoryRow], settings: dict[str, Any]) -> None:
+    """Write every number, the run's settings and machine information."""
+    document = {
+        "machine": machine_info(),
+        "settings": settings,
+        "rows": [
+            {
+                "workload": row.workload,
+                "size": row.size,
+                "notes": row.notes,
+                "sides": {side: None if timing is None else asdict(timing) for side, timing in row.timings.items()},
+                "ratios": {
+                    "ours_over_floor": _plain_ratio(row.us("ours"), row.us("floor")),
+                    "moto_over_floor": _plain_ratio(row.us("moto"), row.us("floor")),
+                    "moto_over_ours": _plain_ratio(row.us("moto"), row.us("ours")),
+                    "ours_over_floor_cpu": _plain_ratio(row.us("ours", cpu=True), row.us("floor", cpu=True)),
+                },
+            }
+            for row in rows
+        ],
+        "memory": [asdict(m) for m in memory],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _plain_ratio(value: float | None, base: float | None) -> float | None:
+    return None if value is None or base is None or base == 0 else value / base

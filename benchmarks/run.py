@@ -1,0 +1,249 @@
+"""Run the suite: ``python -m benchmarks.run [--quick] [--json out.json]``.
+
+Prints one table (median µs per call for botocore's floor, pytest_sqsmock
+and moto; ratios to the floor; moto over us), then memory per queued
+message. Everything runs in this one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from benchmarks import workloads
+from benchmarks.canned import floor_supported
+from benchmarks.memory import Path as FillPath
+from benchmarks.memory import bytes_per_message
+from benchmarks.report import MemoryRow, Row, format_table, write_json
+from benchmarks.sides import SIDES, moto_available
+from benchmarks.timing import Budget, Timing
+from benchmarks.workloads import Runner, Skipped
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes and effort of one run (see ``full``, ``quick``, ``smoke``)."""
+
+    budget: Budget
+    queued: dict[str, tuple[int, ...]]  # Receive+Delete sizes per side
+    fifo_queued: dict[str, tuple[int, ...]]
+    moto_long_poll_s: int | None  # moto really blocks: cap its wait (None: skip)
+    memory: dict[str, tuple[int, int]]  # side -> (messages via the model, via the API)
+    sides: tuple[str, ...] = SIDES
+    long_poll_s: int = 20
+
+    @classmethod
+    def full(cls) -> Config:
+        """The numbers to report (a few minutes, mostly filling 1M messages)."""
+        return cls(
+            budget=Budget(repeats=5, target_s=0.2, warmup=20),
+            queued={"ours": (1_000, 100_000, 1_000_000), "moto": (1_000, 10_000)},
+            fifo_queued={"ours": (1_000, 100_000), "moto": (1_000,)},
+            moto_long_poll_s=2,
+            memory={"ours": (100_000, 5_000), "moto": (10_000, 500)},
+        )
+
+    @classmethod
+    def quick(cls) -> Config:
+        """Small sizes and few iterations: under 20 seconds."""
+        return cls(
+            budget=Budget(repeats=3, target_s=0.03, warmup=5),
+            queued={"ours": (1_000, 10_000), "moto": (1_000,)},
+            fifo_queued={"ours": (1_000,), "moto": (1_000,)},
+            moto_long_poll_s=1,
+            memory={"ours": (2_000, 200), "moto": (500, 100)},
+        )
+
+    @classmethod
+    def smoke(cls) -> Config:
+        """Tiny sizes, one call each: proves every function runs (tests/benchmarks)."""
+        return cls(
+            budget=Budget(repeats=1, target_s=0.0, warmup=1),
+            queued={"ours": (20,), "moto": (20,)},
+            fifo_queued={"ours": (20,), "moto": (20,)},
+            moto_long_poll_s=None,
+            memory={"ours": (20, 5), "moto": (20, 5)},
+        )
+
+
+@dataclass
+class Suite:
+    """Runs the workloads of a ``Config`` and collects rows."""
+
+    config: Config
+    verbose: bool = True
+    rows: list[Row] = field(default_factory=list)
+    memory: list[MemoryRow] = field(default_factory=list)
+
+    def run(self) -> None:
+        """Every workload, then memory."""
+        self._case("SendMessage", "", workloads.send_message, dict.fromkeys(SIDES, 0))
+        self._case(
+            "SendMessageBatch x10",
+            "",
+            workloads.send_message_batch,
+            dict.fromkeys(SIDES, 0),
+        )
+        self._sized("Receive+Delete", workloads.receive_delete, self.config.queued)
+        self._sized(
+            "FIFO Receive+Delete, 1k groups",
+            workloads.fifo_receive_delete,
+            self.config.fifo_queued,
+        )
+        self._case(
+            "visibility churn (receive, advance)",
+            "1 msg",
+            workloads.visibility_churn,
+            dict.fromkeys(SIDES, 0),
+        )
+        moto_wait = self.config.moto_long_poll_s
+        row = self._case(
+            "long poll, empty queue",
+            f"wait {self.config.long_poll_s} s",
+            workloads.long_poll,
+            {
+                "floor": self.config.long_poll_s,
+                "ours": self.config.long_poll_s,
+                "moto": moto_wait,
+            },
+        )
+        if moto_wait is not None and "moto" in self._sides():
+            row.notes.append(f"moto: WaitTimeSeconds={moto_wait} (capped; it blocks for real), one call")
+        self._case("enter+leave mock", "", workloads.enter_leave, {"ours": 0, "moto": 0})
+        for side, (model_count, api_count) in self.config.memory.items():
+            if side in self._sides():
+                fills: tuple[tuple[FillPath, int], ...] = (
+                    ("model", model_count),
+                    ("api", api_count),
+                )
+                for path, count in fills:
+                    self._log(f"[{side}] memory via {path}, {count:,} messages")
+                    started = time.perf_counter()
+                    self.memory.append(MemoryRow(side, path, count, bytes_per_message(side, count, path)))
+                    self._log(
+                        f"    {self.memory[-1].bytes_per_message:,.0f} B/msg ({time.perf_counter() - started:.1f} s)"
+                    )
+
+    def flatness(self) -> float | None:
+        """Our Receive+Delete time at the largest size over the smallest (target ≤ 1.3)."""
+        ours = [row.us("ours") for row in self.rows if row.workload == "Receive+Delete" and row.us("ours")]
+        return None if len(ours) < 2 else ours[-1] / ours[0]  # type: ignore[operator]
+
+    # -- internals ------------------------------------------------------------
+
+    def _sides(self) -> tuple[str, ...]:
+        available = {"floor": floor_supported(), "ours": True, "moto": moto_available()}
+        return tuple(side for side in self.config.sides if available[side])
+
+    def _sized(self, name: str, run: Runner, sizes: dict[str, tuple[int, ...]]) -> None:
+        floor: Timing | None = None
+        for size in sorted({size for side_sizes in sizes.values() for size in side_sizes}):
+            by_side: dict[str, int | None] = {side: size if size in sizes.get(side, ()) else None for side in SIDES}
+            by_side["floor"] = size if floor is None else None
+            row = self._case(name, f"{size:,} queued", run, by_side)
+            if floor is None:
+                floor = row.timings.get("floor")
+            else:
+                row.timings["floor"] = floor
+            missing = [side for side in ("ours", "moto") if by_side[side] is None and side in self._sides()]
+            if missing:
+                row.notes.append(f"{'/'.join(missing)}: not run at this size")
+
+    def _case(self, name: str, size_label: str, run: Runner, sizes: dict[str, int | None]) -> Row:
+        row = Row(name, size_label, dict.fromkeys(SIDES))
+        for side in SIDES:
+            size = sizes.get(side)
+            if size is None:
+                continue
+            if side not in self._sides():
+                if side == "moto" and "moto" in self.config.sides:
+                    row.notes.append("moto not installed")
+                if side == "floor" and "floor" in self.config.sides:
+                    row.notes.append("floor needs botocore >= 1.34.90 (awsJson1_0)")
+                continue
+            self._log(f"[{side}] {name} {size_label}")
+            started = time.perf_counter()
+            try:
+                row.timings[side] = run(side, self.config.budget, size)
+            except Skipped as skipped:
+                row.notes.append(f"{side}: skipped, {skipped}")
+                continue
+            self._log(f"    {row.us(side):,.1f} µs/call ({time.perf_counter() - started:.1f} s)")
+        self.rows.append(row)
+        return row
+
+    def _log(self, text: str) -> None:
+        if self.verbose:
+            print(text, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes, few iterations (< 20 s)")
+    mode.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, one call each: only proves it runs",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="also write every number to this JSON file",
+    )
+    parser.add_argument(
+        "--sides",
+        default=",".join(SIDES),
+        help=f"comma-separated subset of {','.join(SIDES)}",
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="tabulate process CPU time instead of wall time",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+    config = Config.smoke() if args.smoke else Config.quick() if args.quick else Config.full()
+    sides = tuple(side.strip() for side in args.sides.split(",") if side.strip())
+    unknown = set(sides) - set(SIDES)
+    if unknown:
+        parser.error(f"unknown sides {sorted(unknown)}; choose from {','.join(SIDES)}")
+    config = replace(config, sides=sides)
+    started = time.perf_counter()
+    suite = Suite(config, verbose=not args.quiet)
+    suite.run()
+    print(format_table(suite.rows, suite.memory, cpu=args.cpu))
+    flat = suite.flatness()
+    if flat is not None:
+        print(f"\nours Receive+Delete, largest vs smallest queue: {flat:.2f}x (target <= 1.3x)")
+    print(f"total {time.perf_counter() - started:.1f} s; {_load_note()}")
+    if args.json is not None:
+        settings = {
+            "mode": "smoke" if args.smoke else "quick" if args.quick else "full",
+            **asdict(config),
+        }
+        settings["receive_delete_flatness"] = flat
+        write_json(args.json, suite.rows, suite.memory, settings)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _load_note() -> str:
+    cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return f"{cpus} CPUs"
+    warning = " (busy machine: wall times are inflated, compare --cpu)" if load > 0.75 * cpus else ""
+    return f"load average {load:.1f} on {cpus} CPUs{warning}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
