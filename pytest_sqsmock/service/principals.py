@@ -8,6 +8,7 @@ with no table to share. Any other key is the simulation's default account.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 
@@ -38,6 +39,7 @@ def account_for(access_key_id: str | None, default: str) -> str:
     return match.group(1) if match else default
 
 
+@functools.lru_cache(maxsize=256)
 def sender_id_for(access_key_id: str | None, account_id: str) -> str:
     """A stable IAM-user-style id (``AIDA`` + 17 characters) for a caller."""
     digest = hashlib.sha256(f"{account_id}:{access_key_id}".encode()).digest()

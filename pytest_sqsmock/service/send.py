@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
 from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
 from pytest_sqsmock.model.fifo import SentRecord
+from pytest_sqsmock.model.ids import random_uuid
 from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
@@ -53,16 +53,11 @@ def send_message_batch(service: Service, params: Params, context: RequestContext
     now = service.now_ms()
     total = 0
     for entry in entries:
-        try:
-            total += message_size(
-                str(entry.get("MessageBody") or ""),
-                parse_message_attributes(entry.get("MessageAttributes") or {}),
-            )
-        except SqsError as error:
-            if error.code == "AWS.SimpleQueueService.UnsupportedOperation":
-                # List values fail the whole batch (reference 6.2: the text names the operation).
-                raise
-            total += len(str(entry.get("MessageBody") or "").encode())
+        raw_attributes = entry.get("MessageAttributes") or {}
+        if any(_LIST_VALUE_KEYS & set(value) for value in raw_attributes.values() if isinstance(value, dict)):
+            # List values fail the whole batch (reference 6.2: the text names the operation).
+            parse_message_attributes(raw_attributes)
+        total += _payload_size(entry.get("MessageBody"), raw_attributes)
     if total > MAX_BATCH_BYTES:
         raise batch_request_too_long(total, MAX_BATCH_BYTES)
     if queue.settings.fifo:
@@ -82,6 +77,26 @@ def send_message_batch(service: Service, params: Params, context: RequestContext
     if queued:
         service.notify()
     return {"Successful": successful, "Failed": failed}
+
+
+_LIST_VALUE_KEYS = frozenset({"StringListValues", "BinaryListValues"})
+
+
+def _payload_size(body: object, raw_attributes: dict[str, Any]) -> int:
+    """What an entry counts toward the batch limit, read straight off the request.
+
+    The same sum as ``message_size`` (body, and each attribute's name, type and
+    value), without validating: entries are validated once, in ``_prepare``.
+    """
+    size = len(str(body or "").encode())
+    for name, raw in raw_attributes.items():
+        if not isinstance(raw, dict):
+            continue
+        data_type = str(raw.get("DataType") or "")
+        value = raw.get("BinaryValue") if data_type.startswith("Binary") else raw.get("StringValue")
+        encoded = value if isinstance(value, bytes) else str(value or "").encode()
+        size += len(name.encode()) + len(data_type.encode()) + len(encoded)
+    return size
 
 
 def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *, in_batch: bool) -> tuple[Message, int]:
@@ -134,7 +149,7 @@ def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *,
         # Content-based: SHA-256 of the body only (reference 11.1, 17.8).
         deduplication_id = hashlib.sha256(body.encode()).hexdigest()
     message = Message(
-        message_id=str(uuid.uuid4()),
+        message_id=random_uuid(),
         body=body,
         md5_of_body=md5_of_body(body),
         sender_id=context.sender_id,

@@ -7,13 +7,14 @@ protocol the request came in.
 
 from __future__ import annotations
 
+import functools
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from pytest_sqsmock.model.ids import random_uuid
 from pytest_sqsmock.service import errors
 from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.wire import json_protocol, query_protocol
@@ -156,8 +157,8 @@ def encode_error(protocol: Protocol, error: SqsError, request_id: str) -> HttpRe
 
 
 def new_request_id() -> str:
-    """A fresh request id (a UUID, like AWS's)."""
-    return str(uuid.uuid4())
+    """A fresh request id in UUID form, like AWS's."""
+    return random_uuid()
 
 
 def signing_scope(request: HttpRequest) -> SigningScope | None:
@@ -181,6 +182,12 @@ def signing_scope(request: HttpRequest) -> SigningScope | None:
         credential = dict(parse_qsl(request.query_string)).get("X-Amz-Credential")
     if not credential:
         return None
+    return _scope_of(credential)
+
+
+@functools.lru_cache(maxsize=256)
+def _scope_of(credential: str) -> SigningScope | None:
+    # The credential (key/date/region/service/aws4_request) repeats call after call.
     parts = credential.split("/")
     if len(parts) < 5 or not parts[0] or not parts[-3]:
         return None
