@@ -7,9 +7,10 @@ from pytest_sqsmock.exceptions import (
     SqsMockError,
     UnknownQueueError,
 )
+from pytest_sqsmock.faults import Fault, Faults
 from pytest_sqsmock.mock import Credentials, SqsMock, mock_sqs
-from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "CallError",
     "CallLog",
     "Credentials",
+    "Fault",
+    "Faults",
     "MessageView",
     "QueueView",
     "SqsError",

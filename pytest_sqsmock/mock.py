@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar, ov
 from pytest_sqsmock import assertions, driving, environment
 from pytest_sqsmock.clock import Clock, SystemClock, VirtualClock, to_datetime
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
+from pytest_sqsmock.faults import Faults
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
@@ -33,7 +34,7 @@ from pytest_sqsmock.service.principals import (
 )
 from pytest_sqsmock.service.queue_attributes import render_attributes
 from pytest_sqsmock.service.queues import dynamic_attributes
-from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook
+from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, retry_backoff
 from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
 from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
@@ -110,6 +111,7 @@ class SqsMock:
         self._calls_lock = threading.Lock()
         self._travellers: list[_Traveller] = []
         self._boto3_session: Any = None
+        self._faults: Faults | None = None
 
     # -- activation -----------------------------------------------------------
 
@@ -124,10 +126,12 @@ class SqsMock:
             self._service, default_account=self.account_id, default_region=self.region, record=self._record
         )
         self._dispatcher = dispatcher
+        self._faults = Faults(self._service)
         stack = ExitStack()
         stack.enter_context(environment.missing_filled_in(self.account_id, self.region))
         stack.enter_context(environment.fresh_default_boto3_session())
         botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
+        botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
         botocore_hook.push(dispatcher.dispatch)
         stack.callback(botocore_hook.pop, dispatcher.dispatch)
         self._exit_stack = stack
@@ -319,6 +323,17 @@ class SqsMock:
                 queue.catch_up(now)
                 signature.append((queue.arn, queue.counts["visible"], queue.counts["delayed"], queue.counts["in_flight"]))
             return tuple(signature)
+
+    @property
+    def faults(self) -> Faults:
+        """Make SQS misbehave as it really can: errors, duplicates, reordering, empty polls, lost deletes.
+
+        ``sqs_mock.faults.fail_next("SendMessage", code="RequestThrottled", times=2)``;
+        see :class:`pytest_sqsmock.faults.Faults`. Each activation starts without faults.
+        """
+        if self._faults is None:
+            raise SqsMockError("this SqsMock was never started; use it as a context manager or the sqs_mock fixture")
+        return self._faults
 
     @property
     def activity(self) -> int:
@@ -650,7 +665,7 @@ class SqsMock:
             operation=exchange.operation,
             params=exchange.params,
             result=exchange.result,
-            error=None if error is None else CallError(error.code, error.message, error.status),
+            error=None if error is None else CallError(error.code, error.message, error.status, exchange.injected),
             account_id=exchange.context.account_id,
             region=exchange.context.region,
             time=to_datetime(exchange.time_ms),

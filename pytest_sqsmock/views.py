@@ -147,11 +147,19 @@ class QueueView:
 
 @dataclass(frozen=True)
 class CallError:
-    """The error an SQS call answered with."""
+    """The error an SQS call answered with.
+
+    Attributes:
+        code: The legacy code, as botocore's ``Error.Code`` shows it.
+        message: The error message.
+        status: The HTTP status.
+        injected: Whether ``sqs_mock.faults`` made the call fail (it never ran).
+    """
 
     code: str
     message: str
     status: int
+    injected: bool = False
 
 
 @dataclass(frozen=True)

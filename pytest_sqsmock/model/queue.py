@@ -67,6 +67,8 @@ class Queue:
         self._timers = MessageHeap()
         self._retention = MessageHeap(follow_state=False)
         self._next_seq = 0
+        # Fault injection (reorder): a standard queue's receive order, by send order when None.
+        self.order_key: Callable[[int], int] | None = None
         # FIFO only. The deduplication scope is fixed at creation (reference 11.4).
         self.groups: FifoGroups | None = None
         self.deduplication: Deduplication | None = None
@@ -211,6 +213,31 @@ class Queue:
                 self._set_state(message, "visible", now_ms)
         return taken
 
+    def redeliver(self, message: Message, *, now_ms: int, visibility_timeout_s: int) -> Message:
+        """Deliver ``message`` once more, as a duplicate copy would be (fault injection).
+
+        A message the queue still holds is received again (new receipt,
+        receive count + 1) whatever its state; one that is gone (deleted,
+        purged, dead-lettered) comes back as a detached copy that no handle
+        can act on.
+        """
+        if message.removed:
+            return replace(message, receive_count=message.receive_count + 1, receipt=message.receipt + 1)
+        self._take(message, now_ms, now_ms + visibility_timeout_s * 1000)
+        if visibility_timeout_s == 0:
+            self._set_state(message, "visible", now_ms)
+        return message
+
+    def set_order_key(self, key: Callable[[int], int] | None) -> None:
+        """Receive visible messages by ``key(seq)`` instead of send order (standard queues; fault injection)."""
+        if self.groups is not None:
+            raise ValueError("a FIFO queue delivers in order")
+        self.order_key = key
+        self._visible.clear()
+        for message in self.messages.values():
+            if message.state == "visible":
+                self._visible.push(self._visible_key(message), message, self.counts["visible"])
+
     def retry_receive(self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int) -> bool:
         """Repeat a FIFO receive for its ReceiveRequestAttemptId (reference 11.2).
 
@@ -249,7 +276,7 @@ class Queue:
         """Every message: visible ones in the order a receive takes them, then by when they turn visible."""
         return sorted(
             self.messages.values(),
-            key=lambda m: (0, m.seq, 0) if m.state == "visible" else (1, m.visible_at_ms, m.seq),
+            key=lambda m: (0, self._visible_key(m), m.seq) if m.state == "visible" else (1, m.visible_at_ms, m.seq),
         )
 
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
@@ -306,9 +333,14 @@ class Queue:
                 self.counts["delayed"] + self.counts["in_flight"],
             )
         elif self.groups is None:
-            self._visible.push(message.seq, message, self.counts["visible"])
+            key = message.seq if self.order_key is None else self.order_key(message.seq)
+            self._visible.push(key, message, self.counts["visible"])
         if self.groups is not None:
             self.groups.refresh(message)
+
+    def _visible_key(self, message: Message) -> int:
+        key = self.order_key
+        return message.seq if key is None else key(message.seq)
 
     def _take(self, message: Message, now_ms: int, visible_at_ms: int) -> None:
         message.receive_count += 1

@@ -17,6 +17,7 @@ from pytest_sqsmock.service.errors import (
     missing_parameter,
     queue_does_not_exist,
 )
+from pytest_sqsmock.service.fault_hooks import FaultHooks
 from pytest_sqsmock.service.names import split_queue_url
 from pytest_sqsmock.service.registry import Registry
 
@@ -41,6 +42,8 @@ class Service:
         # Set when the mock stops: long polls still waiting return at once.
         self.closed = False
         self._operations = operations
+        # Injected faults (pytest_sqsmock.faults); None, the usual case, costs one check per hook.
+        self.faults: FaultHooks | None = None
         # Grows with every call: lets a driver tell when consumer threads went quiet.
         self.activity = 0
 

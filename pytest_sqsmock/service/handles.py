@@ -22,7 +22,7 @@ MAX_VISIBILITY_S = 43_200
 def delete_message(service: Service, params: Params, context: RequestContext) -> Result:
     """DeleteMessage; a handle of a message already gone succeeds silently."""
     queue = service.resolve_queue(params, context)
-    _delete(queue, require(params, "ReceiptHandle", reported_as="MessageHandle"))
+    _delete(service, queue, require(params, "ReceiptHandle", reported_as="MessageHandle"))
     return {}
 
 
@@ -32,7 +32,7 @@ def delete_message_batch(service: Service, params: Params, context: RequestConte
     return _batch(
         params,
         "DeleteMessageBatch",
-        lambda entry: _delete(queue, require(entry, "ReceiptHandle")),
+        lambda entry: _delete(service, queue, require(entry, "ReceiptHandle")),
     )
 
 
@@ -96,10 +96,14 @@ def _message_for(queue: Queue, handle: str) -> Message | None:
     return message
 
 
-def _delete(queue: Queue, handle: str) -> None:
+def _delete(service: Service, queue: Queue, handle: str) -> None:
     message = _message_for(queue, handle)
-    if message is not None:
-        queue.remove(message)
+    if message is None:
+        return
+    faults = service.faults
+    if faults is not None and faults.delete_lost(queue, message):
+        return  # an injected lost delete: answered, but the message comes back after its timeout
+    queue.remove(message)
 
 
 def _change(service: Service, queue: Queue, handle: str, visibility_s: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from pytest_sqsmock.model.digests import md5_of_attributes
@@ -86,12 +86,21 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         elif room <= 0:
             # FIFO: at the in-flight maximum a receive silently gets nothing (reference 11.2).
             messages = []
-        else:
+        elif service.faults is None:
             messages = queue.receive(
                 now_ms=now,
                 limit=limit if not queue.settings.fifo else min(limit, room),
                 visibility_timeout_s=timeout,
                 dead_letter=_dead_letterer(service, queue, now),
+            )
+        else:  # injected delivery faults (pytest_sqsmock.faults) may change what this receive gets
+            messages = service.faults.receive(
+                queue,
+                _taker(queue, now, timeout, _dead_letterer(service, queue, now)),
+                now_ms=now,
+                limit=limit if not queue.settings.fifo else min(limit, room),
+                visibility_timeout_s=timeout,
+                short_poll=wait_s == 0,
             )
         if messages or now >= deadline or queue.deleted or service.closed:
             break
@@ -127,6 +136,13 @@ def _in_range(params: Params, name: str, low: int, high: int, reason: str, *, de
     if not low <= value <= high:
         raise invalid_value(value, name, reason)
     return value
+
+
+def _taker(queue: Queue, now: int, timeout: int, dead_letter: Any) -> Callable[[int], list[Message]]:
+    def take(limit: int) -> list[Message]:
+        return queue.receive(now_ms=now, limit=limit, visibility_timeout_s=timeout, dead_letter=dead_letter)
+
+    return take
 
 
 def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:

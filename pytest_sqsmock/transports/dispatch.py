@@ -41,6 +41,7 @@ class Exchange:
     error: SqsError | None
     context: RequestContext
     time_ms: int
+    injected: bool = False
 
 
 Recorder = Callable[[Exchange], None]
@@ -65,6 +66,12 @@ class Dispatcher:
             return encode_error(protocol, error, request_id)
         context = self.context_for(request, decoded.operation, decoded.protocol)
         time_ms = self._service.now_ms()
+        faults = self._service.faults
+        if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults)
+            injected = faults.error_for(decoded.operation, decoded.params, context)
+            if injected is not None:
+                self._record(Exchange(decoded.operation, decoded.params, None, injected, context, time_ms, True))
+                return encode_error(protocol, injected, request_id)
         try:
             result = self._service.handle(decoded.operation, decoded.params, context)
         except SqsError as error:
@@ -77,6 +84,24 @@ class Dispatcher:
             return encode_error(protocol, failure, request_id)
         self._record(Exchange(decoded.operation, decoded.params, result, None, context, time_ms))
         return encode_result(protocol, decoded.operation, result, request_id)
+
+    def back_off(self, seconds: float) -> bool:
+        """Spend a client's retry back-off in virtual time; False when it must really sleep.
+
+        Under ``clock="virtual"`` the thread that drives time moves virtual time
+        by ``seconds`` (as its long polls do) and any other thread goes on at
+        once; under ``clock="system"`` the client sleeps as usual.
+        """
+        service = self._service
+        clock = service.clock
+        if not isinstance(clock, VirtualClock):
+            return False
+        if clock.driver_thread == threading.get_ident():
+            with service.changed:
+                clock.advance_ms(max(0, round(seconds * 1000)))
+                service.catch_up_tasks()
+                service.notify()
+        return True
 
     def may_block(self) -> bool:
         """Whether a long poll answered on the calling thread may block (instead of jumping virtual time)."""
