@@ -82,7 +82,7 @@ class CannedSqs:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Answer one request; the target header names the operation (awsJson1_0)."""
-        target = request.headers.get("X-Amz-Target")
+        target = request.header("X-Amz-Target")
         response = self._responses.get(target or "")
         if response is None:
             raise NotImplementedError(

@@ -108,6 +108,7 @@ class SqsMock:
         self._service: Service | None = None
         self._clock: Clock = VirtualClock(_to_ms(start)) if clock == "virtual" else SystemClock()
         self._calls: list[Call] = []
+        self._pending_calls: list[Exchange] = []
         self._calls_lock = threading.Lock()
         self._travellers: list[_Traveller] = []
         self._boto3_session: Any = None
@@ -122,6 +123,7 @@ class SqsMock:
         self._clock = VirtualClock(_to_ms(self._start)) if self.clock_name == "virtual" else SystemClock()
         self._service = Service(self._clock, OPERATIONS)
         self._calls = []
+        self._pending_calls = []
         dispatcher = Dispatcher(
             self._service, default_account=self.account_id, default_region=self.region, record=self._record
         )
@@ -405,7 +407,7 @@ class SqsMock:
     def calls(self) -> CallLog:
         """Every SQS call the mock answered, oldest first; ``.filter()`` narrows it."""
         with self._calls_lock:
-            return CallLog(self._calls)
+            return CallLog(self._journal())
 
     def assert_empty(self, queue: str, *, region: str | None = None, account_id: str | None = None) -> None:
         """Fail, showing the queue, unless it holds no message (visible, delayed or in flight)."""
@@ -447,6 +449,7 @@ class SqsMock:
             service.move_tasks.clear()
         with self._calls_lock:
             self._calls.clear()
+            self._pending_calls.clear()
 
     # -- set-up helpers -------------------------------------------------------
 
@@ -660,18 +663,27 @@ class SqsMock:
         )
 
     def _record(self, exchange: Exchange) -> None:
-        error = exchange.error
-        call = Call(
-            operation=exchange.operation,
-            params=exchange.params,
-            result=exchange.result,
-            error=None if error is None else CallError(error.code, error.message, error.status, exchange.injected),
-            account_id=exchange.context.account_id,
-            region=exchange.context.region,
-            time=to_datetime(exchange.time_ms),
-        )
+        # On the hot path: keep the exchange; it becomes a Call when someone looks.
         with self._calls_lock:
-            self._calls.append(call)
+            self._pending_calls.append(exchange)
+
+    def _journal(self) -> list[Call]:
+        """Every call so far as ``Call`` objects (the calls lock is held)."""
+        for exchange in self._pending_calls:
+            error = exchange.error
+            self._calls.append(
+                Call(
+                    operation=exchange.operation,
+                    params=exchange.params,
+                    result=exchange.result,
+                    error=None if error is None else CallError(error.code, error.message, error.status, exchange.injected),
+                    account_id=exchange.context.account_id,
+                    region=exchange.context.region,
+                    time=to_datetime(exchange.time_ms),
+                )
+            )
+        self._pending_calls.clear()
+        return self._calls
 
 
 @overload

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 
 _random = random.Random()
 
@@ -15,4 +14,7 @@ def random_uuid() -> str:
     ``random`` costs a fraction of ``uuid4()``'s call for system entropy,
     and SendMessage makes one per message.
     """
-    return str(uuid.UUID(int=_random.getrandbits(128), version=4))
+    digits = f"{_random.getrandbits(128):032x}"
+    # Version 4 and the RFC 4122 variant, as uuid4() sets them.
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:32]}"

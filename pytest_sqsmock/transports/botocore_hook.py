@@ -109,11 +109,14 @@ def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
 
 def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
     """The transport-neutral form of a prepared botocore request."""
+    # botocore's headers mapping is already case-insensitive: no copy per call.
+    headers: Any = request.headers  # HTTPHeaders in the stubs; a case-insensitive mapping at run time
     return HttpRequest(
         method=request.method,
         url=request.url,
-        headers={str(name): _text(value) for name, value in request.headers.items()},
+        headers=headers,
         body=_body(request.body),
+        headers_ignore_case=True,
     )
 
 

@@ -21,15 +21,11 @@ class HttpRequest:
 
     method: str
     url: str
-    headers: Mapping[str, str]
+    headers: Mapping[str, str | bytes]
     body: bytes = b""
-    _lower: dict[str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        lower = {
-            str(name).lower(): _text(value) for name, value in self.headers.items()
-        }
-        object.__setattr__(self, "_lower", lower)
+    headers_ignore_case: bool = field(default=False, repr=False, compare=False)
+    """True when ``headers`` already matches names case-insensitively (botocore's do)."""
+    _lower: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         """The value of a header, matched case-insensitively.
@@ -40,6 +36,12 @@ class HttpRequest:
         Returns:
             The header value, or ``None`` when the request does not carry it.
         """
+        if self.headers_ignore_case:
+            value = self.headers.get(name)
+            return None if value is None else _text(value)
+        if not self._lower and self.headers:
+            # Built on first use: most requests are asked for three headers at most.
+            self._lower.update((str(key).lower(), _text(value)) for key, value in self.headers.items())
         return self._lower.get(name.lower())
 
     @property
