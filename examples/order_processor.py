@@ -56,16 +56,12 @@ class Order:
         if not isinstance(order_id, str) or not isinstance(sku, str):
             raise InvalidOrderError("order_id and sku must be strings")
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            raise InvalidOrderError(
-                f"quantity must be a positive integer, got {quantity!r}"
-            )
+            raise InvalidOrderError(f"quantity must be a positive integer, got {quantity!r}")
         return cls(order_id=order_id, sku=sku, quantity=quantity)
 
     def to_json(self) -> str:
         """The message body for this order."""
-        return json.dumps(
-            {"order_id": self.order_id, "sku": self.sku, "quantity": self.quantity}
-        )
+        return json.dumps({"order_id": self.order_id, "sku": self.sku, "quantity": self.quantity})
 
 
 @dataclass(frozen=True)
@@ -165,9 +161,7 @@ class OrderProcessor:
             except Exception:  # any failure means "retry later"
                 result.failed.append(message["MessageId"])
                 continue
-            self.sqs.delete_message(
-                QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
-            )
+            self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
             result.processed.append(order.order_id)
         return result
 

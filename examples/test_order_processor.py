@@ -55,9 +55,7 @@ def urls(sqs: SQSClient) -> QueueUrls:
     return create_queues(sqs)
 
 
-def test_create_queues_wires_the_redrive_policy(
-    sqs_mock: SqsMock, urls: QueueUrls
-) -> None:
+def test_create_queues_wires_the_redrive_policy(sqs_mock: SqsMock, urls: QueueUrls) -> None:
     orders = sqs_mock.queue(ORDERS_QUEUE)
     dlq = sqs_mock.queue(urls.dead_letter)  # a view by URL works as well as by name
 
@@ -81,15 +79,11 @@ def test_sent_order_is_a_json_message_with_a_schema_attribute(
     assert message.message_id == message_id
     assert message.state == "visible"
     assert message.json() == {"order_id": "o-1", "sku": "widget", "quantity": 2}
-    assert message.message_attributes == {
-        "schema": {"DataType": "String", "StringValue": "order/v1"}
-    }
+    assert message.message_attributes == {"schema": {"DataType": "String", "StringValue": "order/v1"}}
     assert message.receive_count == 0
 
 
-def test_valid_order_is_fulfilled_and_deleted(
-    sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls
-) -> None:
+def test_valid_order_is_fulfilled_and_deleted(sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls) -> None:
     fulfil = Fulfilment()
     send_order(sqs, urls.orders, WIDGET)
 
@@ -125,9 +119,7 @@ def test_failed_order_comes_back_after_the_visibility_timeout(
     assert len(sqs_mock.queue(DEAD_LETTER_QUEUE)) == 0
 
 
-def test_poison_message_ends_in_the_dead_letter_queue(
-    sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls
-) -> None:
+def test_poison_message_ends_in_the_dead_letter_queue(sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls) -> None:
     fulfil = Fulfilment()
     worker = OrderProcessor(sqs, urls.orders, fulfil)
     sqs.send_message(QueueUrl=urls.orders, MessageBody="{not json")
@@ -163,9 +155,7 @@ def test_drain_retries_on_the_virtual_clock(sqs_mock: SqsMock, sqs: SQSClient) -
     assert len(sqs_mock.queue("fast-orders-dlq")) == 0
 
 
-def test_empty_long_poll_costs_virtual_time_only(
-    sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls
-) -> None:
+def test_empty_long_poll_costs_virtual_time_only(sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls) -> None:
     start, wall_start = sqs_mock.now, time.monotonic()
 
     result = OrderProcessor(sqs, urls.orders, Fulfilment()).run_once()
@@ -184,15 +174,11 @@ def test_long_poll_wakes_when_a_delayed_order_becomes_visible(
     assert delayed.visible_at == delayed.sent_at + timedelta(seconds=5)
     start = sqs_mock.now
 
-    assert OrderProcessor(sqs, urls.orders, Fulfilment()).run_once().processed == [
-        "o-1"
-    ]
+    assert OrderProcessor(sqs, urls.orders, Fulfilment()).run_once().processed == ["o-1"]
     assert sqs_mock.now - start == timedelta(seconds=5)
 
 
-def test_call_journal_shows_what_the_worker_did(
-    sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls
-) -> None:
+def test_call_journal_shows_what_the_worker_did(sqs_mock: SqsMock, sqs: SQSClient, urls: QueueUrls) -> None:
     setup_calls = len(sqs_mock.calls)
     send_order(sqs, urls.orders, WIDGET)
 

@@ -31,13 +31,9 @@ def test_readme_has_snippets() -> None:
     assert len(SNIPPETS) >= 5
 
 
-@pytest.mark.parametrize(
-    "snippet", SNIPPETS, ids=lambda m: f"{m['source']}@{m.start()}"
-)
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda m: f"{m['source']}@{m.start()}")
 def test_snippet_is_an_excerpt_of_its_example_file(snippet: re.Match[str]) -> None:
-    assert snippet["source"], (
-        f"README block needs a '<!-- examples/... -->' line:\n{snippet['code']}"
-    )
+    assert snippet["source"], f"README block needs a '<!-- examples/... -->' line:\n{snippet['code']}"
     source = ROOT / snippet["source"]
     assert source.is_file(), f"{snippet['source']} does not exist"
     assert snippet["code"] in source.read_text(encoding="utf-8"), (
@@ -57,9 +53,7 @@ def test_readme_anchors_that_error_messages_link_to_exist() -> None:
     linked = {
         anchor
         for path in package.rglob("*.py")
-        for anchor in re.findall(
-            r"README(?:\.md)?#([\w-]+)", path.read_text(encoding="utf-8")
-        )
+        for anchor in re.findall(r"README(?:\.md)?#([\w-]+)", path.read_text(encoding="utf-8"))
     }
     stable = {
         "fixture-and-marker",
@@ -75,6 +69,4 @@ def test_readme_anchors_that_error_messages_link_to_exist() -> None:
         "migrating-from-moto",
         "changelog",
     }
-    assert stable | linked <= anchors, (
-        f"missing README sections: {sorted((stable | linked) - anchors)}"
-    )
+    assert stable | linked <= anchors, f"missing README sections: {sorted((stable | linked) - anchors)}"

@@ -19,16 +19,12 @@ for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages
 """
 
 
-def test_worker_in_another_process(
-    sqs_mock: SqsMock, sqs_mock_server: SqsServer
-) -> None:
+def test_worker_in_another_process(sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
     sqs_mock.create_queue("jobs")
     sqs_mock.send("jobs", "hello from the test")
 
     worker = [sys.executable, "-c", WORKER, sqs_mock_server.endpoint_url]
-    done = subprocess.run(
-        worker, capture_output=True, text=True, timeout=60, check=True
-    )
+    done = subprocess.run(worker, capture_output=True, text=True, timeout=60, check=True)
 
     assert done.stdout.splitlines() == ["hello from the test"]
     assert len(sqs_mock.queue("jobs")) == 0

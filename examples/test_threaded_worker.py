@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from threaded_worker import ThreadedWorker
 
 from pytest_sqsmock import SqsMock
-
-from threaded_worker import ThreadedWorker
 
 
 def flaky(attempts: dict[str, int]) -> Callable[[str], None]:

@@ -47,7 +47,7 @@ class ThreadedWorker:
             for message in response.get("Messages", []):
                 try:
                     self._handle(message["Body"])
-                except Exception:  # noqa: BLE001 - retried by SQS after the visibility timeout
+                except Exception:
                     self.failures += 1
                     continue
                 self.handled.append(message["Body"])

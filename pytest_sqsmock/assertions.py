@@ -81,7 +81,9 @@ def assert_dead_lettered(
     source = mock.queue(queue, region=region, account_id=account_id)
     dead = source.dead_letter_queue
     if dead is None:
-        raise SqsMockAssertionError(f"queue {source.name!r} has no dead-letter queue (no RedrivePolicy):\n{_state(source)}")
+        raise SqsMockAssertionError(
+            f"queue {source.name!r} has no dead-letter queue (no RedrivePolicy):\n{_state(source)}"
+        )
     for message in dead.messages:
         if body is not None and message.body != body:
             continue

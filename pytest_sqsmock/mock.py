@@ -58,7 +58,6 @@ class _Traveller(Protocol):
     def move_to(self, destination: datetime) -> object: ...
 
 
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
@@ -220,7 +219,9 @@ class SqsMock:
         """
         target_ms = _to_ms(when) or 0
         if target_ms < self.now_ms:
-            raise ValueError(f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})")
+            raise ValueError(
+                f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})"
+            )
         self._virtual_clock().move_to_ms(target_ms)
         self._after_time_moved()
 
@@ -323,7 +324,9 @@ class SqsMock:
             signature = []
             for queue in service.registry.all_queues():
                 queue.catch_up(now)
-                signature.append((queue.arn, queue.counts["visible"], queue.counts["delayed"], queue.counts["in_flight"]))
+                signature.append(
+                    (queue.arn, queue.counts["visible"], queue.counts["delayed"], queue.counts["in_flight"])
+                )
             return tuple(signature)
 
     @property
@@ -484,7 +487,10 @@ class SqsMock:
         if dead_letter_queue is not None:
             target = self._arn_of(dead_letter_queue, region, account_id)
             params["Attributes"]["RedrivePolicy"] = json.dumps(
-                {"deadLetterTargetArn": target, "maxReceiveCount": 3 if max_receive_count is None else max_receive_count}
+                {
+                    "deadLetterTargetArn": target,
+                    "maxReceiveCount": 3 if max_receive_count is None else max_receive_count,
+                }
             )
         elif max_receive_count is not None:
             raise ValueError("max_receive_count needs dead_letter_queue=")
@@ -575,7 +581,7 @@ class SqsMock:
 
     def client(self, region: str | None = None, account_id: str | None = None, **kwargs: Any) -> Any:
         """A boto3 SQS client bound to an account and region (boto3 must be installed)."""
-        import boto3  # noqa: PLC0415 - boto3 is optional; only this helper needs it
+        import boto3
 
         keys = self.credentials(account_id)
         # One session per mock: loading the service model again for every client is slow.
@@ -597,7 +603,9 @@ class SqsMock:
             raise SqsMockError("this SqsMock was never started; use it as a context manager or the sqs_mock fixture")
         return self._service
 
-    def _call(self, operation: str, params: dict[str, Any], region: str | None, account_id: str | None) -> dict[str, Any]:
+    def _call(
+        self, operation: str, params: dict[str, Any], region: str | None, account_id: str | None
+    ) -> dict[str, Any]:
         account = account_id or self.account_id
         context = RequestContext(
             account_id=account,
@@ -629,9 +637,7 @@ class SqsMock:
         service = self._require_service()
         here = sorted(queue.name for queue in service.registry.all_queues(account, region))
         elsewhere = sorted(
-            f"{queue.account_id}/{queue.region}"
-            for queue in service.registry.all_queues()
-            if queue.name == name
+            f"{queue.account_id}/{queue.region}" for queue in service.registry.all_queues() if queue.name == name
         )
         return (
             f"no queue {name!r} in account {account}, region {region}.\n"
@@ -676,7 +682,9 @@ class SqsMock:
                     operation=exchange.operation,
                     params=exchange.params,
                     result=exchange.result,
-                    error=None if error is None else CallError(error.code, error.message, error.status, exchange.injected),
+                    error=None
+                    if error is None
+                    else CallError(error.code, error.message, error.status, exchange.injected),
                     account_id=exchange.context.account_id,
                     region=exchange.context.region,
                     time=to_datetime(exchange.time_ms),

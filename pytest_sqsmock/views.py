@@ -194,9 +194,7 @@ class Call:
 class CallLog(list[Call]):
     """The call journal: a list of :class:`Call`, oldest first, with filters."""
 
-    def filter(
-        self, operation: str | None = None, *, queue: str | None = None, failed: bool | None = None
-    ) -> CallLog:
+    def filter(self, operation: str | None = None, *, queue: str | None = None, failed: bool | None = None) -> CallLog:
         """The calls of one operation and/or to one queue (name or URL), or only (un)successful ones."""
         return CallLog(
             call

@@ -27,9 +27,7 @@ class AttributeValue:
 
     def size(self, name: str) -> int:
         """Bytes counted toward the message size: name + data type + value."""
-        value = (
-            self.binary_value if self.is_binary else (self.string_value or "").encode()
-        )
+        value = self.binary_value if self.is_binary else (self.string_value or "").encode()
         return len(name.encode()) + len(self.data_type.encode()) + len(value or b"")
 
     def to_aws(self) -> dict[str, str | bytes]:

@@ -49,9 +49,7 @@ class Message:
             "SenderId": self.sender_id,
             "SentTimestamp": str(self.sent_at_ms),
             "ApproximateReceiveCount": str(self.receive_count),
-            "ApproximateFirstReceiveTimestamp": str(
-                self.first_receive_at_ms or self.sent_at_ms
-            ),
+            "ApproximateFirstReceiveTimestamp": str(self.first_receive_at_ms or self.sent_at_ms),
         }
         trace = self.system_attributes.get("AWSTraceHeader")
         if trace is not None and trace.string_value is not None:

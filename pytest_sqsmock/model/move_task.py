@@ -140,9 +140,7 @@ class MoveTask:
             self.status = "CANCELLED"
             return False
         source = self.source
-        if source.deleted or (
-            self.destination is not None and self.destination.deleted
-        ):
+        if source.deleted or (self.destination is not None and self.destination.deleted):
             return self._fail()
         source.catch_up(at_ms)
         # Oldest visible message first, taken as a receive would take it.
@@ -164,9 +162,7 @@ class MoveTask:
         source.remove(message)
         # A new message (unverified): the destination's DelaySeconds applies; a
         # FIFO destination does not deduplicate it.
-        target.add(
-            redriven(message, at_ms), delay_s=target.settings.delay_s, now_ms=at_ms
-        )
+        target.add(redriven(message, at_ms), delay_s=target.settings.delay_s, now_ms=at_ms)
         self.moved += 1
         if self.moved >= self.to_move:
             self.status = "COMPLETED"
@@ -216,11 +212,7 @@ class MoveTaskBook:
 
     def tasks_for(self, source: Queue) -> list[MoveTask]:
         """The tasks of one source queue (this incarnation of its ARN), newest first."""
-        return [
-            task
-            for task in reversed(self._history.get(source.arn, []))
-            if task.source is source
-        ]
+        return [task for task in reversed(self._history.get(source.arn, [])) if task.source is source]
 
     def active_for(self, source: Queue) -> MoveTask | None:
         """The source's running or cancelling task, if any."""
@@ -228,15 +220,11 @@ class MoveTaskBook:
 
     def find(self, source: Queue, task_id: str) -> MoveTask | None:
         """A task of ``source`` by id."""
-        return next(
-            (task for task in self.tasks_for(source) if task.task_id == task_id), None
-        )
+        return next((task for task in self.tasks_for(source) if task.task_id == task_id), None)
 
     def next_event_ms(self) -> int | None:
         """When any active task next changes, if one is active."""
-        times = [
-            at for task in self._active if (at := task.next_event_ms()) is not None
-        ]
+        times = [at for task in self._active if (at := task.next_event_ms()) is not None]
         return min(times, default=None)
 
     def catch_up(self, now_ms: int, resolve: QueueResolver) -> bool:
@@ -247,11 +235,7 @@ class MoveTaskBook:
         """
         moved = False
         while self._active:
-            due = [
-                (at, task)
-                for task in self._active
-                if (at := task.next_event_ms()) is not None and at <= now_ms
-            ]
+            due = [(at, task) for task in self._active if (at := task.next_event_ms()) is not None and at <= now_ms]
             if not due:
                 break
             at, task = min(due, key=lambda pair: pair[0])

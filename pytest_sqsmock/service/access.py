@@ -64,9 +64,13 @@ def check(queue: Queue, operation: str, caller: Caller) -> None:
     if same_account:
         return
     if operation in OWNER_ONLY:
-        raise _denied(caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action")
+        raise _denied(
+            caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action"
+        )
     if not any(_applies(statement, "Allow", action, queue.arn, caller) for statement in statements):
-        raise _denied(caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action")
+        raise _denied(
+            caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action"
+        )
 
 
 def allows(queue: Queue, operation: str, caller: Caller) -> bool:

@@ -114,9 +114,7 @@ def _integer(
     return AttributeSpec(parse, _field(field), render)
 
 
-def _boolean(
-    field: str, *, on_standard: Callable[[str], SqsError] | None = None
-) -> AttributeSpec:
+def _boolean(field: str, *, on_standard: Callable[[str], SqsError] | None = None) -> AttributeSpec:
     def parse(name: str, raw: str, _request: AttributeRequest) -> Changes:
         return {field: _parse_bool(name, raw)}
 
@@ -127,9 +125,7 @@ def _boolean(
 
 
 def _only_when_fifo(name: str) -> SqsError:
-    return invalid_attribute_name(
-        f"You can specify the {name} only when FifoQueue is set to true."
-    )
+    return invalid_attribute_name(f"You can specify the {name} only when FifoQueue is set to true.")
 
 
 def _choice(field: str, choices: tuple[str, ...]) -> AttributeSpec:
@@ -207,28 +203,14 @@ SPECS: Final[Mapping[str, AttributeSpec]] = {
     "ReceiveMessageWaitTimeSeconds": _integer("receive_wait_s", 0, 20),
     "VisibilityTimeout": _integer("visibility_timeout_s", 0, 43_200),
     "Policy": AttributeSpec(_parse_policy, _policy_value, lambda s: s.policy_raw),
-    "RedrivePolicy": AttributeSpec(
-        _parse_redrive, _field("redrive_policy"), _render_redrive
-    ),
-    "RedriveAllowPolicy": AttributeSpec(
-        _parse_redrive_allow, _field("redrive_allow_policy"), _render_redrive_allow
-    ),
-    "KmsMasterKeyId": AttributeSpec(
-        _parse_kms_key, _field("kms_master_key_id"), lambda s: s.kms_master_key_id
-    ),
-    "KmsDataKeyReusePeriodSeconds": _integer(
-        "kms_data_key_reuse_period_s", 60, 86_400, shown=_has_kms_key
-    ),
+    "RedrivePolicy": AttributeSpec(_parse_redrive, _field("redrive_policy"), _render_redrive),
+    "RedriveAllowPolicy": AttributeSpec(_parse_redrive_allow, _field("redrive_allow_policy"), _render_redrive_allow),
+    "KmsMasterKeyId": AttributeSpec(_parse_kms_key, _field("kms_master_key_id"), lambda s: s.kms_master_key_id),
+    "KmsDataKeyReusePeriodSeconds": _integer("kms_data_key_reuse_period_s", 60, 86_400, shown=_has_kms_key),
     "SqsManagedSseEnabled": _boolean("sqs_managed_sse_enabled"),
-    "FifoQueue": AttributeSpec(
-        _parse_fifo_queue, _field("fifo"), lambda s: "true", unknown_attribute
-    ),
-    "ContentBasedDeduplication": _boolean(
-        "content_based_deduplication", on_standard=unknown_attribute
-    ),
+    "FifoQueue": AttributeSpec(_parse_fifo_queue, _field("fifo"), lambda s: "true", unknown_attribute),
+    "ContentBasedDeduplication": _boolean("content_based_deduplication", on_standard=unknown_attribute),
     "DeduplicationScope": _choice("deduplication_scope", ("queue", "messageGroup")),
-    "FifoThroughputLimit": _choice(
-        "fifo_throughput_limit", ("perQueue", "perMessageGroupId")
-    ),
+    "FifoThroughputLimit": _choice("fifo_throughput_limit", ("perQueue", "perMessageGroupId")),
 }
 """Every attribute CreateQueue and SetQueueAttributes accept, by AWS name."""

@@ -120,9 +120,7 @@ class Service:
         if parts is None:
             return None
         account_id, name = parts
-        return self.registry.find(
-            account_id or context.account_id, context.region, name
-        )
+        return self.registry.find(account_id or context.account_id, context.region, name)
 
 
 def caller_of(context: RequestContext) -> access.Caller:

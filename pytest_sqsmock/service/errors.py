@@ -48,16 +48,12 @@ class SqsError(Exception):
 
 def invalid_parameter_value(message: str) -> SqsError:
     """The generic validation error (``InvalidParameterValue``, 400)."""
-    return SqsError(
-        "InvalidParameterValueException", "InvalidParameterValue", message, 400, CORAL
-    )
+    return SqsError("InvalidParameterValueException", "InvalidParameterValue", message, 400, CORAL)
 
 
 def invalid_value(value: object, parameter: str, reason: str) -> SqsError:
     """``Value <v> for parameter <P> is invalid. Reason: <reason>``."""
-    return invalid_parameter_value(
-        f"Value {value} for parameter {parameter} is invalid. Reason: {reason}"
-    )
+    return invalid_parameter_value(f"Value {value} for parameter {parameter} is invalid. Reason: {reason}")
 
 
 def missing_parameter(parameter: str) -> SqsError:
@@ -186,9 +182,7 @@ def invalid_batch_entry_id() -> SqsError:
 
 def unsupported_operation(message: str) -> SqsError:
     """``AWS.SimpleQueueService.UnsupportedOperation`` (list attribute values)."""
-    return SqsError(
-        "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", message
-    )
+    return SqsError("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", message)
 
 
 def over_limit(message: str) -> SqsError:
@@ -198,9 +192,7 @@ def over_limit(message: str) -> SqsError:
 
 def resource_not_found(message: str) -> SqsError:
     """Move-task resources that do not exist (404)."""
-    return SqsError(
-        "ResourceNotFoundException", "ResourceNotFoundException", message, 404
-    )
+    return SqsError("ResourceNotFoundException", "ResourceNotFoundException", message, 404)
 
 
 def access_denied(message: str) -> SqsError:
@@ -228,9 +220,7 @@ def invalid_action(action: str) -> SqsError:
 
 def serialization_error(message: str) -> SqsError:
     """A JSON request body that does not match the operation's input shape."""
-    return SqsError(
-        "SerializationException", "SerializationException", message, 400, CORAL
-    )
+    return SqsError("SerializationException", "SerializationException", message, 400, CORAL)
 
 
 def request_throttled(message: str = "Request is throttled.") -> SqsError:
@@ -242,13 +232,9 @@ def internal_failure(
     message: str = "We encountered an internal error. Please try again.",
 ) -> SqsError:
     """A server-side failure (500, Receiver fault)."""
-    return SqsError(
-        "InternalFailure", "InternalFailure", message, 500, CORAL, sender_fault=False
-    )
+    return SqsError("InternalFailure", "InternalFailure", message, 500, CORAL, sender_fault=False)
 
 
 def unknown_operation() -> SqsError:
     """A query request without ``Action`` (404, as AWS answers a bare GET on a queue URL)."""
-    return SqsError(
-        "UnknownOperationException", "UnknownOperationException", "", 404, CORAL
-    )
+    return SqsError("UnknownOperationException", "UnknownOperationException", "", 404, CORAL)

@@ -19,27 +19,19 @@ from pytest_sqsmock.service.errors import (
     unsupported_operation,
 )
 
-ALLOWED_CHARACTERS: Final = (
-    "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
-)
+ALLOWED_CHARACTERS: Final = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
 """The allowed set as AWS spells it in InvalidMessageContents texts."""
 
-FORBIDDEN_CHARACTER: Final = re.compile(
-    "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+FORBIDDEN_CHARACTER: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Matches one character outside `ALLOWED_CHARACTERS` (lone surrogates included)."""
 
 MAX_MESSAGE_ATTRIBUTES: Final = 10
 MAX_NAME_LENGTH: Final = 256
 _TYPE_PREFIXES: Final = ("String", "Number", "Binary")
 _DATA_TYPE: Final = re.compile(r"(String|Number|Binary)(\.[\w.-]+)?")
-_NUMBER: Final = re.compile(
-    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-)
+_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _LIST_VALUES: Final = ("StringListValues", "BinaryListValues")
-_LIST_VALUES_UNSUPPORTED: Final = (
-    "Message attribute list values in SendMessageBatch operation are not supported."
-)
+_LIST_VALUES_UNSUPPORTED: Final = "Message attribute list values in SendMessageBatch operation are not supported."
 
 
 def _name_problem(name: str) -> str | None:
@@ -113,9 +105,7 @@ def _parse_one(name: str, raw: Mapping[str, object]) -> AttributeValue:
     data_type = raw.get("DataType")
     if not isinstance(data_type, str) or not data_type:
         # unverified: worded like the recorded Binary text below.
-        raise invalid_parameter_value(
-            f"The message attribute '{name}' must contain non-empty message attribute type."
-        )
+        raise invalid_parameter_value(f"The message attribute '{name}' must contain non-empty message attribute type.")
     match = _DATA_TYPE.fullmatch(data_type)
     if match is None or len(data_type) > MAX_NAME_LENGTH:
         raise invalid_parameter_value(
@@ -134,9 +124,7 @@ def _parse_one(name: str, raw: Mapping[str, object]) -> AttributeValue:
     value = _string_value("user", name, base, raw.get("StringValue"))
     if base == "Number" and not is_valid_number(value):
         # unverified: remembered AWS wording, not in the reference.
-        raise invalid_parameter_value(
-            f"Can't cast the value of message (user) attribute '{name}' to a number."
-        )
+        raise invalid_parameter_value(f"Can't cast the value of message (user) attribute '{name}' to a number.")
     return AttributeValue(data_type, string_value=value)
 
 
@@ -204,9 +192,7 @@ def parse_system_attributes(
             )
         parsed[name] = AttributeValue(
             "String",
-            string_value=_string_value(
-                "system", name, "String", value.get("StringValue")
-            ),
+            string_value=_string_value("system", name, "String", value.get("StringValue")),
         )
     return parsed
 
@@ -228,6 +214,4 @@ def message_size(body: str, attributes: Mapping[str, AttributeValue]) -> int:
         UTF-8 bytes of the body plus, per attribute, the bytes of its name,
         DataType and value.
     """
-    return len(body.encode("utf-8", "surrogatepass")) + sum(
-        value.size(name) for name, value in attributes.items()
-    )
+    return len(body.encode("utf-8", "surrogatepass")) + sum(value.size(name) for name, value in attributes.items())

@@ -61,9 +61,7 @@ RECEIVE_SYSTEM_ATTRIBUTE_NAMES: Final = frozenset(
 )
 """botocore's ``MessageSystemAttributeName`` enum without ``All`` (reference 6.5)."""
 
-_FIFO_ID: Final = re.compile(
-    f"[{re.escape(string.ascii_letters + string.digits + string.punctuation)}]{{1,128}}"
-)
+_FIFO_ID: Final = re.compile(f"[{re.escape(string.ascii_letters + string.digits + string.punctuation)}]{{1,128}}")
 _BATCH_ENTRY_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _ALL_USER_ATTRIBUTES: Final = frozenset({"All", ".*", "*"})
 
@@ -130,9 +128,7 @@ def validate_delay_seconds(value: int, fifo: bool) -> None:
         SqsError: ``InvalidParameterValue`` with AWS's texts.
     """
     if not 0 <= value <= MAX_DELAY_S:
-        raise invalid_value(
-            value, "DelaySeconds", f"DelaySeconds must be >= 0 and <= {MAX_DELAY_S}."
-        )
+        raise invalid_value(value, "DelaySeconds", f"DelaySeconds must be >= 0 and <= {MAX_DELAY_S}.")
     if fifo and value > 0:
         # sic: "include"
         raise invalid_value(
@@ -195,9 +191,7 @@ def filter_message_attributes(
     exact = {n for n in names if not n.endswith(".*")}
     prefixes = tuple(n[:-2] for n in names if n.endswith(".*"))
     return {
-        name: value
-        for name, value in attributes.items()
-        if name in exact or (prefixes and name.startswith(prefixes))
+        name: value for name, value in attributes.items() if name in exact or (prefixes and name.startswith(prefixes))
     }
 
 

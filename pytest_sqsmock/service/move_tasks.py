@@ -31,9 +31,7 @@ MAX_RATE_PER_S: Final = 500
 MAX_LISTED_TASKS: Final = 10
 
 
-def start_message_move_task(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def start_message_move_task(service: Service, params: Params, context: RequestContext) -> Result:
     """StartMessageMoveTask: start moving a dead-letter queue's messages."""
     source_arn = str(require(params, "SourceArn"))
     rate = params.get("MaxNumberOfMessagesPerSecond")
@@ -48,15 +46,11 @@ def start_message_move_task(
     source = _existing(service, source_arn, "SourceArn", context)
     access.check(source, "StartMessageMoveTask", caller_of(context))
     if not _is_dead_letter_queue(service, source):
-        raise invalid_parameter_value(
-            "Source queue must be configured as a Dead Letter Queue."
-        )
+        raise invalid_parameter_value("Source queue must be configured as a Dead Letter Queue.")
     destination = None
     destination_arn = params.get("DestinationArn")
     if destination_arn is not None:
-        destination = _existing(
-            service, str(destination_arn), "DestinationArn", context
-        )
+        destination = _existing(service, str(destination_arn), "DestinationArn", context)
         if destination.settings.fifo != source.settings.fifo:
             # unverified (reference §17.13): only the rule itself is documented.
             raise invalid_value(
@@ -70,15 +64,11 @@ def start_message_move_task(
         )
     now = service.now_ms()
     source.catch_up(now)
-    task = service.move_tasks.start(
-        source=source, destination=destination, max_per_second=rate, now_ms=now
-    )
+    task = service.move_tasks.start(source=source, destination=destination, max_per_second=rate, now_ms=now)
     return {"TaskHandle": task_handle(task)}
 
 
-def cancel_message_move_task(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def cancel_message_move_task(service: Service, params: Params, context: RequestContext) -> Result:
     """CancelMessageMoveTask: stop a running task; moved messages stay moved."""
     handle = str(require(params, "TaskHandle"))
     decoded = parse_task_handle(handle)
@@ -97,9 +87,7 @@ def cancel_message_move_task(
     return {"ApproximateNumberOfMessagesMoved": task.moved}
 
 
-def list_message_move_tasks(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def list_message_move_tasks(service: Service, params: Params, context: RequestContext) -> Result:
     """ListMessageMoveTasks: a source's most recent tasks, newest first."""
     source_arn = str(require(params, "SourceArn"))
     max_results = params.get("MaxResults")
@@ -120,9 +108,7 @@ def list_message_move_tasks(
 def task_handle(task: MoveTask) -> str:
     """The task's handle: base64 of ``{"taskId":…,"sourceArn":…}`` (reference §3)."""
     document = {"taskId": task.task_id, "sourceArn": task.source_arn}
-    return base64.b64encode(
-        json.dumps(document, separators=(",", ":")).encode()
-    ).decode()
+    return base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
 
 
 def parse_task_handle(handle: str) -> tuple[str, str] | None:
@@ -134,26 +120,16 @@ def parse_task_handle(handle: str) -> tuple[str, str] | None:
     if not isinstance(document, dict):
         return None
     task_id, source_arn = document.get("taskId"), document.get("sourceArn")
-    if (
-        not isinstance(task_id, str)
-        or not isinstance(source_arn, str)
-        or split_arn(source_arn) is None
-    ):
+    if not isinstance(task_id, str) or not isinstance(source_arn, str) or split_arn(source_arn) is None:
         return None
     return task_id, source_arn
 
 
-def _existing(
-    service: Service, arn: str, parameter: str, context: RequestContext
-) -> Queue:
+def _existing(service: Service, arn: str, parameter: str, context: RequestContext) -> Queue:
     # The endpoint's region decides, as for queue URLs (reference §2.4). A
     # malformed ARN is reported as a missing resource (unverified, §17.13).
     parts = split_arn(arn)
-    queue = (
-        None
-        if parts is None or parts[0] != context.region
-        else service.registry.find_by_arn(arn)
-    )
+    queue = None if parts is None or parts[0] != context.region else service.registry.find_by_arn(arn)
     if queue is None:
         raise _not_found(parameter)
     queue.catch_up(service.now_ms())
@@ -161,9 +137,7 @@ def _existing(
 
 
 def _not_found(parameter: str) -> SqsError:
-    return resource_not_found(
-        f"The resource that you specified for the {parameter} parameter doesn't exist."
-    )
+    return resource_not_found(f"The resource that you specified for the {parameter} parameter doesn't exist.")
 
 
 def _is_dead_letter_queue(service: Service, queue: Queue) -> bool:

@@ -28,9 +28,7 @@ from pytest_sqsmock.service.errors import (
 DeadLetterResolver = Callable[[str], "QueueSettings | None"]
 """Looks a dead-letter queue ARN up: its settings, or ``None`` when no such queue exists."""
 
-SQS_ARN: Final = re.compile(
-    r"arn:aws(?:-[a-z]+)*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,80}"
-)
+SQS_ARN: Final = re.compile(r"arn:aws(?:-[a-z]+)*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,80}")
 """A syntactically valid SQS queue ARN (partitions ``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
 
 MAX_POLICY_STATEMENTS: Final = 20
@@ -77,9 +75,7 @@ def parse_policy(raw: str) -> str | None:
     # AWS's text for syntactically malformed JSON is not recorded (reference 17.1);
     # we answer it like a policy SQS rejects. Beyond this structure the IAM
     # grammar (Effect, Principal, ...) is not checked.
-    if not isinstance(statements, list) or not all(
-        isinstance(s, dict) for s in statements
-    ):
+    if not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
         raise invalid_attribute_value("Invalid value for the parameter Policy.")
     if len(statements) > MAX_POLICY_STATEMENTS:
         raise over_limit(
@@ -87,13 +83,7 @@ def parse_policy(raw: str) -> str | None:
         )
     for statement in statements:
         actions = statement.get("Action", statement.get("NotAction", []))
-        count = (
-            1
-            if isinstance(actions, str)
-            else len(actions)
-            if isinstance(actions, list)
-            else 0
-        )
+        count = 1 if isinstance(actions, str) else len(actions) if isinstance(actions, list) else 0
         if count > MAX_POLICY_ACTIONS:
             raise over_limit(
                 f"{count} actions were found in a statement from the submitted policy, max allowed is {MAX_POLICY_ACTIONS}"
@@ -168,17 +158,13 @@ def parse_redrive_policy(
         # The reported text is cut off after "exist"; the period is our guess.
         raise fail("Dead letter target does not exist.")
     if target.fifo != fifo:
-        raise fail(
-            "Dead-letter queue must be same type of queue as the source.."
-        )  # sic, two periods
+        raise fail("Dead-letter queue must be same type of queue as the source..")  # sic, two periods
     # The source's ARN: a dead-letter queue lives in the source's account and
     # region (reference 13.1), so only the queue name differs.
     source_arn = f"{arn.rsplit(':', 1)[0]}:{queue_name}"
     if not allows_source(target.redrive_allow_policy, source_arn):
         # unverified: AWS's refusal text is not recorded (reference 17.2).
-        raise fail(
-            f"The RedriveAllowPolicy of {arn} does not allow {source_arn} to use it as a dead-letter queue."
-        )
+        raise fail(f"The RedriveAllowPolicy of {arn} does not allow {source_arn} to use it as a dead-letter queue.")
     return RedrivePolicy(dead_letter_target_arn=arn, max_receive_count=count)
 
 
@@ -247,32 +233,22 @@ def parse_redrive_allow_policy(raw: str) -> RedriveAllowPolicy | None:
     if document is None:
         raise fail("Redrive allow policy is not a valid JSON map.")
     if "redrivePermission" not in document:
-        raise fail(
-            "Redrive allow policy does not contain mandatory attribute: redrivePermission."
-        )
+        raise fail("Redrive allow policy does not contain mandatory attribute: redrivePermission.")
     permission = _PERMISSIONS.get(_echo(document["redrivePermission"]))
     if permission is None:
-        raise fail(
-            "Invalid value for redrivePermission. Valid values are allowAll, denyAll and byQueue."
-        )
+        raise fail("Invalid value for redrivePermission. Valid values are allowAll, denyAll and byQueue.")
     arns = document.get("sourceQueueArns")
     if permission != "byQueue":
         if arns is not None:
-            raise fail(
-                "You can specify sourceQueueArns only when redrivePermission is set to byQueue."
-            )
+            raise fail("You can specify sourceQueueArns only when redrivePermission is set to byQueue.")
         return RedriveAllowPolicy(permission=permission)
     if arns is None:
         arns = []
-    if not isinstance(arns, list) or not all(
-        isinstance(a, str) and SQS_ARN.fullmatch(a) for a in arns
-    ):
+    if not isinstance(arns, list) or not all(isinstance(a, str) and SQS_ARN.fullmatch(a) for a in arns):
         raise fail("Invalid value for sourceQueueArns.")
     if len(arns) > MAX_SOURCE_QUEUE_ARNS:
         raise fail(f"You can specify up to {MAX_SOURCE_QUEUE_ARNS} source queue ARNs.")
-    return RedriveAllowPolicy(
-        permission="byQueue", source_queue_arns=tuple(str(a) for a in arns)
-    )
+    return RedriveAllowPolicy(permission="byQueue", source_queue_arns=tuple(str(a) for a in arns))
 
 
 def render_redrive_allow_policy(policy: RedriveAllowPolicy) -> str:

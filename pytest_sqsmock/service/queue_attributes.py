@@ -74,7 +74,9 @@ DYNAMIC_ATTRIBUTE_NAMES: Final = frozenset(
 
 _STANDARD_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _FIFO_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")
-_SSE_CONFLICT: Final = "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE."
+_SSE_CONFLICT: Final = (
+    "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE."
+)
 
 
 def validate_queue_name(name: str, fifo: bool) -> None:
@@ -100,9 +102,7 @@ def validate_queue_name(name: str, fifo: bool) -> None:
         )
 
 
-def _apply(
-    current: QueueSettings, attributes: Mapping[str, str], request: AttributeRequest
-) -> QueueSettings:
+def _apply(current: QueueSettings, attributes: Mapping[str, str], request: AttributeRequest) -> QueueSettings:
     # Names first (unknown, read-only and FIFO-only-on-standard names), then
     # values in request order, then the rules that span attributes.
     for name in attributes:
@@ -224,9 +224,7 @@ def first_difference(
     Raises:
         SqsError: As `parse_create_attributes`, for an invalid request.
     """
-    wanted = parse_create_attributes(
-        requested, queue_name=queue_name, resolve_dead_letter=resolve_dead_letter
-    )
+    wanted = parse_create_attributes(requested, queue_name=queue_name, resolve_dead_letter=resolve_dead_letter)
     for name in requested:
         spec = SPECS[name]
         if spec.value(wanted) != spec.value(current):

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service import access
+from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
 from pytest_sqsmock.service.errors import (
     purge_queue_in_progress,
@@ -59,9 +59,7 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
     deleted_at = region.deleted_at_ms.get(name)
     if deleted_at is not None and now - deleted_at < RECREATE_WAIT_MS:
         raise queue_deleted_recently()
-    settings = parse_create_attributes(
-        attributes, queue_name=name, resolve_dead_letter=_dead_letter_resolver(service)
-    )
+    settings = parse_create_attributes(attributes, queue_name=name, resolve_dead_letter=_dead_letter_resolver(service))
     region.queues[name] = Queue(
         name=name,
         account_id=context.account_id,
@@ -113,18 +111,13 @@ def purge_queue(service: Service, params: Params, context: RequestContext) -> Re
     """PurgeQueue, at most once every 60 seconds per queue."""
     queue = service.resolve_queue(params, context)
     now = service.now_ms()
-    if (
-        queue.last_purge_ms is not None
-        and now - queue.last_purge_ms < PURGE_INTERVAL_MS
-    ):
+    if queue.last_purge_ms is not None and now - queue.last_purge_ms < PURGE_INTERVAL_MS:
         raise purge_queue_in_progress(queue.name)
     queue.purge(now)
     return {}
 
 
-def get_queue_attributes(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def get_queue_attributes(service: Service, params: Params, context: RequestContext) -> Result:
     """GetQueueAttributes, ``All`` or by name."""
     queue = service.resolve_queue(params, context)
     return {
@@ -136,9 +129,7 @@ def get_queue_attributes(
     }
 
 
-def set_queue_attributes(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def set_queue_attributes(service: Service, params: Params, context: RequestContext) -> Result:
     """SetQueueAttributes; changes apply at once."""
     queue = service.resolve_queue(params, context)
     attributes: dict[str, str] = require(params, "Attributes")
@@ -153,9 +144,7 @@ def set_queue_attributes(
     return {}
 
 
-def list_dead_letter_source_queues(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def list_dead_letter_source_queues(service: Service, params: Params, context: RequestContext) -> Result:
     """ListDeadLetterSourceQueues: queues whose RedrivePolicy targets this one."""
     queue = service.resolve_queue(params, context)
     urls = [

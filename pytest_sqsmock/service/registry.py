@@ -47,14 +47,10 @@ class Registry:
         queue = self.find(account_id, region, name)
         return queue if queue is not None and queue.arn == arn else None
 
-    def all_queues(
-        self, account_id: str | None = None, region: str | None = None
-    ) -> Iterator[Queue]:
+    def all_queues(self, account_id: str | None = None, region: str | None = None) -> Iterator[Queue]:
         """Every queue, optionally filtered; in creation order within a region."""
         for (account, name), state in self._regions.items():
-            if (account_id is None or account == account_id) and (
-                region is None or name == region
-            ):
+            if (account_id is None or account == account_id) and (region is None or name == region):
                 yield from state.queues.values()
 
     def clear(self) -> None:

@@ -18,13 +18,9 @@ def tag_queue(service: Service, params: Params, context: RequestContext) -> Resu
     for key, value in tags.items():
         # Limits from the SQS quotas page; AWS's error texts are not recorded (reference §4.5).
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
-            raise invalid_parameter_value(
-                "Tag keys must be between 1 and 128 characters in length."
-            )
+            raise invalid_parameter_value("Tag keys must be between 1 and 128 characters in length.")
         if len(value) > MAX_VALUE_LENGTH:
-            raise invalid_parameter_value(
-                "Tag values must be less than 256 characters in length."
-            )
+            raise invalid_parameter_value("Tag values must be less than 256 characters in length.")
     merged = {**queue.tags, **tags}
     if len(merged) > MAX_TAGS:
         raise invalid_parameter_value(f"Too many tags added for queue {queue.name}.")
@@ -41,9 +37,7 @@ def untag_queue(service: Service, params: Params, context: RequestContext) -> Re
     return {}
 
 
-def list_queue_tags(
-    service: Service, params: Params, context: RequestContext
-) -> Result:
+def list_queue_tags(service: Service, params: Params, context: RequestContext) -> Result:
     """ListQueueTags."""
     queue = service.resolve_queue(params, context)
     return {"Tags": dict(queue.tags)}

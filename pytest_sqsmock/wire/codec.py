@@ -70,11 +70,7 @@ def detect_protocol(request: HttpRequest) -> Protocol:
     if target is not None and target.startswith("AmazonSQS."):
         return "json"
     content_type = request.header("content-type") or ""
-    return (
-        "json"
-        if content_type.lower().startswith(json_protocol.CONTENT_TYPE)
-        else "query"
-    )
+    return "json" if content_type.lower().startswith(json_protocol.CONTENT_TYPE) else "query"
 
 
 def decode_request(request: HttpRequest) -> DecodedRequest:

@@ -70,9 +70,7 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     model = service_shapes()
     target = request.header("x-amz-target") or ""
     prefix, _, name = target.partition(".")
-    operation = (
-        model.operations.get(name) if prefix == model.json_target_prefix else None
-    )
+    operation = model.operations.get(name) if prefix == model.json_target_prefix else None
     if operation is None:
         raise errors.invalid_action(name or target)
     document = _parse_body(request.body)
@@ -93,20 +91,14 @@ def _parse_body(body: bytes) -> dict[str, Any]:
     try:
         document = json.loads(body)
     except (ValueError, RecursionError):
-        raise errors.serialization_error(
-            "The request body is not valid JSON."
-        ) from None
+        raise errors.serialization_error("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
-        raise errors.serialization_error(
-            f"Expected an object for the request body, found {_kind(document)}."
-        )
+        raise errors.serialization_error(f"Expected an object for the request body, found {_kind(document)}.")
     return document
 
 
 def _kind(value: object) -> str:
-    return (
-        "null" if value is None else _JSON_KIND.get(type(value), type(value).__name__)
-    )
+    return "null" if value is None else _JSON_KIND.get(type(value), type(value).__name__)
 
 
 def _from_json(shape: Shape, value: Any) -> Any:
@@ -135,10 +127,7 @@ def _from_json(shape: Shape, value: Any) -> Any:
     elif kind == "list":
         if type(value) is list:
             element = shape.member
-            return [
-                _from_list_item(element, item, index)
-                for index, item in enumerate(value)
-            ]
+            return [_from_list_item(element, item, index) for index, item in enumerate(value)]
     elif kind == "map":
         if type(value) is dict:
             key_shape, value_shape = shape.key, shape.value
@@ -160,9 +149,7 @@ def _from_json(shape: Shape, value: Any) -> Any:
             try:
                 return b64decode(value, validate=True)
             except (binascii.Error, ValueError):
-                raise _Mismatch(
-                    _EXPECTED[kind], "a string that is not base64"
-                ) from None
+                raise _Mismatch(_EXPECTED[kind], "a string that is not base64") from None
     else:
         return value  # no other types in the SQS model; pass through unchecked
     raise _Mismatch(_EXPECTED[kind], _kind(value))
@@ -176,9 +163,7 @@ def _from_list_item(shape: Shape, value: Any, index: int) -> Any:
         raise
 
 
-def encode_result(
-    operation: str, result: Mapping[str, Any] | None, request_id: str
-) -> HttpResponse:
+def encode_result(operation: str, result: Mapping[str, Any] | None, request_id: str) -> HttpResponse:
     """Serialise a successful result as awsJson1_0.
 
     Args:
@@ -231,9 +216,7 @@ def encode_error(error: SqsError, request_id: str) -> HttpResponse:
         carrying the legacy code and fault, and a ``__type`` body.
     """
     headers = _headers(request_id)
-    headers["x-amzn-query-error"] = (
-        f"{error.code};{'Sender' if error.sender_fault else 'Receiver'}"
-    )
+    headers["x-amzn-query-error"] = f"{error.code};{'Sender' if error.sender_fault else 'Receiver'}"
     body = {"__type": error.type_name, error.message_key: error.message}
     return HttpResponse(error.status, headers, _ENCODE(body).encode())
 

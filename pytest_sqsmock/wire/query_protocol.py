@@ -119,9 +119,7 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
             ``InvalidAction`` for an unknown one;
             ``InvalidParameterValue`` for a value that does not fit its type.
     """
-    flat = dict(
-        parse_qsl(request.query_string, keep_blank_values=True, errors="replace")
-    )
+    flat = dict(parse_qsl(request.query_string, keep_blank_values=True, errors="replace"))
     if request.method.upper() != "GET" and request.body:
         body = request.body.decode("utf-8", "replace")
         flat.update(parse_qsl(body, keep_blank_values=True, errors="replace"))
@@ -150,9 +148,7 @@ def _children(flat: dict[str, str]) -> dict[str, set[str]]:
     return children
 
 
-def _decode_structure(
-    shape: Shape, prefix: str, flat: dict[str, str], children: dict[str, set[str]]
-) -> dict[str, Any]:
+def _decode_structure(shape: Shape, prefix: str, flat: dict[str, str], children: dict[str, set[str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, query_name, member, key_name, value_name in _plan(shape):
         key = prefix + query_name
@@ -162,13 +158,9 @@ def _decode_structure(
             if raw is not None:
                 out[name] = _scalar(member, raw, key)
         elif kind == "list" or kind == "map":
-            indexes = sorted(
-                int(part) for part in children.get(key, ()) if part.isdigit()
-            )
+            indexes = sorted(int(part) for part in children.get(key, ()) if part.isdigit())
             if indexes:
-                out[name] = _decode_collection(
-                    member, key, indexes, key_name, value_name, flat, children
-                )
+                out[name] = _decode_collection(member, key, indexes, key_name, value_name, flat, children)
             elif flat.get(prefix + name) == "":
                 # botocore sends a bare "Entries=" for an empty list
                 out[name] = [] if kind == "list" else {}
@@ -192,10 +184,7 @@ def _decode_collection(
     # Items missing their value (``Tag.1.Key`` without ``Tag.1.Value``) are dropped,
     # as JSON nulls are.
     if shape.kind == "list":
-        items = [
-            _decode_value(shape.member, f"{key}.{index}", flat, children)
-            for index in indexes
-        ]
+        items = [_decode_value(shape.member, f"{key}.{index}", flat, children) for index in indexes]
         return [item for item in items if item is not None]
     entries: dict[Any, Any] = {}
     for index in indexes:
@@ -207,9 +196,7 @@ def _decode_collection(
     return entries
 
 
-def _decode_value(
-    shape: Shape, key: str, flat: dict[str, str], children: dict[str, set[str]]
-) -> Any:
+def _decode_value(shape: Shape, key: str, flat: dict[str, str], children: dict[str, set[str]]) -> Any:
     if shape.kind in _SCALARS:
         raw = flat.get(key)
         return None if raw is None else _scalar(shape, raw, key)
@@ -256,9 +243,7 @@ def escape(text: str) -> str:
     )
 
 
-def encode_result(
-    operation: str, result: Mapping[str, Any] | None, request_id: str
-) -> HttpResponse:
+def encode_result(operation: str, result: Mapping[str, Any] | None, request_id: str) -> HttpResponse:
     """Serialise a successful result as query-protocol XML.
 
     Args:
@@ -303,9 +288,7 @@ def _encode_structure(shape: Shape, value: Mapping[str, Any], out: list[str]) ->
                 out.append(f"</{element}>")
         elif kind == "map":
             for key, entry in item.items():
-                out.append(
-                    f"<{element}><{key_name}>{escape(key)}</{key_name}><{value_name}>"
-                )
+                out.append(f"<{element}><{key_name}>{escape(key)}</{key_name}><{value_name}>")
                 _encode_value(member.value, entry, out)
                 out.append(f"</{value_name}></{element}>")
         else:

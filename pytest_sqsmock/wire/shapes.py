@@ -124,10 +124,7 @@ def compile_model(data: Mapping[str, Any]) -> ServiceShapes:
         shape = Shape(name, raw["type"])
         compiled[name] = shape  # before the children: tolerates recursive shapes
         if shape.kind == "structure":
-            shape.members = {
-                member: build(ref["shape"])
-                for member, ref in raw.get("members", {}).items()
-            }
+            shape.members = {member: build(ref["shape"]) for member, ref in raw.get("members", {}).items()}
         elif shape.kind == "list":
             shape.member = build(raw["member"]["shape"])
         elif shape.kind == "map":
@@ -148,7 +145,5 @@ def compile_model(data: Mapping[str, Any]) -> ServiceShapes:
     return ServiceShapes(
         operations=operations,
         json_target_prefix=metadata.get("targetPrefix", "AmazonSQS"),
-        xml_namespace=metadata.get(
-            "xmlNamespace", "http://queue.amazonaws.com/doc/2012-11-05/"
-        ),
+        xml_namespace=metadata.get("xmlNamespace", "http://queue.amazonaws.com/doc/2012-11-05/"),
     )

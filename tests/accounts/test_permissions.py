@@ -91,9 +91,7 @@ def expect_hidden_queue(client: Any) -> Iterator[None]:
         yield
     error: dict[str, Any] = dict(info.value.response["Error"])
     assert error["Code"] == "AWS.SimpleQueueService.NonExistentQueue", error
-    assert error["Message"] == (
-        "The specified queue does not exist or you do not have access to it."
-    ), error
+    assert error["Message"] == ("The specified queue does not exist or you do not have access to it."), error
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
@@ -106,9 +104,7 @@ def policy_of(client: Any, url: str = QUEUE_URL) -> str | None:
 
 def set_policy(client: Any, *statements: dict[str, Any]) -> None:
     document = {"Version": "2012-10-17", "Statement": list(statements)}
-    client.set_queue_attributes(
-        QueueUrl=QUEUE_URL, Attributes={"Policy": json.dumps(document)}
-    )
+    client.set_queue_attributes(QueueUrl=QUEUE_URL, Attributes={"Policy": json.dumps(document)})
 
 
 def statement(
@@ -252,9 +248,7 @@ def test_add_permission_one_account_several_actions(owner: Any) -> None:
 
 
 def test_add_permission_star_action_becomes_sqs_star(owner: Any) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="all", AWSAccountIds=[PARTNER], Actions=["*"]
-    )
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="all", AWSAccountIds=[PARTNER], Actions=["*"])
 
     raw = policy_of(owner)
     assert raw is not None
@@ -285,9 +279,7 @@ def test_add_permission_appends_statements_in_order(owner: Any) -> None:
 
 
 def test_add_permission_returns_no_members(owner: Any) -> None:
-    response = owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="x", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+    response = owner.add_permission(QueueUrl=QUEUE_URL, Label="x", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
 
     assert set(response) == {"ResponseMetadata"}
 
@@ -300,9 +292,7 @@ def test_add_permission_with_an_existing_label_is_refused(owner: Any) -> None:
         Actions=["SendMessage"],
     )
 
-    with expect_invalid_parameter_value(
-        "Value dup for parameter Label is invalid. Reason: Already exists."
-    ):
+    with expect_invalid_parameter_value("Value dup for parameter Label is invalid. Reason: Already exists."):
         owner.add_permission(
             QueueUrl=QUEUE_URL,
             Label="dup",
@@ -322,16 +312,12 @@ def test_remove_permission_of_an_unknown_label_is_refused(owner: Any) -> None:
         Actions=["SendMessage"],
     )
 
-    with expect_invalid_parameter_value(
-        "Value ghost for parameter Label is invalid. Reason: can't find label."
-    ):
+    with expect_invalid_parameter_value("Value ghost for parameter Label is invalid. Reason: can't find label."):
         owner.remove_permission(QueueUrl=QUEUE_URL, Label="ghost")
 
 
 def test_remove_permission_without_any_policy_is_refused(owner: Any) -> None:
-    with expect_invalid_parameter_value(
-        "Value ghost for parameter Label is invalid. Reason: can't find label."
-    ):
+    with expect_invalid_parameter_value("Value ghost for parameter Label is invalid. Reason: can't find label."):
         owner.remove_permission(QueueUrl=QUEUE_URL, Label="ghost")
 
 
@@ -379,9 +365,7 @@ def test_add_permission_after_removing_everything_starts_a_new_document(
     )
     owner.remove_permission(QueueUrl=QUEUE_URL, Label="old")
 
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="old", AWSAccountIds=[STRANGER], Actions=["*"]
-    )
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="old", AWSAccountIds=[STRANGER], Actions=["*"])
 
     raw = policy_of(owner)
     assert raw is not None
@@ -393,9 +377,7 @@ def test_add_permission_after_removing_everything_starts_a_new_document(
 # -- cross-account calls without a policy ----------------------------------------------
 
 
-def test_cross_account_send_without_policy_is_denied(
-    sqs_mock: SqsMock, partner: Any
-) -> None:
+def test_cross_account_send_without_policy_is_denied(sqs_mock: SqsMock, partner: Any) -> None:
     with expect_access_denied(no_policy_text(PARTNER, "SendMessage")):
         partner.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
 
@@ -460,9 +442,7 @@ def test_access_denied_on_the_wire(partner: Any) -> None:
         ("ListDeadLetterSourceQueues", "ListDeadLetterSourceQueues"),
     ],
 )
-def test_every_shared_operation_is_denied_without_policy(
-    owner: Any, partner: Any, operation: str, action: str
-) -> None:
+def test_every_shared_operation_is_denied_without_policy(owner: Any, partner: Any, operation: str, action: str) -> None:
     # Batch calls are checked as their base action (§14).
     handle = receipt_handle(owner)
     with expect_access_denied(no_policy_text(PARTNER, action)):
@@ -476,12 +456,8 @@ def call_operation(client: Any, operation: str, handle: str) -> Any:
         "SendMessageBatch": lambda: client.send_message_batch(
             QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "MessageBody": "b"}]
         ),
-        "ReceiveMessage": lambda: client.receive_message(
-            QueueUrl=QUEUE_URL, WaitTimeSeconds=0
-        ),
-        "DeleteMessage": lambda: client.delete_message(
-            QueueUrl=QUEUE_URL, ReceiptHandle=handle
-        ),
+        "ReceiveMessage": lambda: client.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0),
+        "DeleteMessage": lambda: client.delete_message(QueueUrl=QUEUE_URL, ReceiptHandle=handle),
         "DeleteMessageBatch": lambda: client.delete_message_batch(
             QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "ReceiptHandle": handle}]
         ),
@@ -492,16 +468,10 @@ def call_operation(client: Any, operation: str, handle: str) -> Any:
             QueueUrl=QUEUE_URL,
             Entries=[{"Id": "1", "ReceiptHandle": handle, "VisibilityTimeout": 5}],
         ),
-        "GetQueueAttributes": lambda: client.get_queue_attributes(
-            QueueUrl=QUEUE_URL, AttributeNames=["All"]
-        ),
+        "GetQueueAttributes": lambda: client.get_queue_attributes(QueueUrl=QUEUE_URL, AttributeNames=["All"]),
         "PurgeQueue": lambda: client.purge_queue(QueueUrl=QUEUE_URL),
-        "ListDeadLetterSourceQueues": lambda: client.list_dead_letter_source_queues(
-            QueueUrl=QUEUE_URL
-        ),
-        "SetQueueAttributes": lambda: client.set_queue_attributes(
-            QueueUrl=QUEUE_URL, Attributes={"DelaySeconds": "1"}
-        ),
+        "ListDeadLetterSourceQueues": lambda: client.list_dead_letter_source_queues(QueueUrl=QUEUE_URL),
+        "SetQueueAttributes": lambda: client.set_queue_attributes(QueueUrl=QUEUE_URL, Attributes={"DelaySeconds": "1"}),
         "TagQueue": lambda: client.tag_queue(QueueUrl=QUEUE_URL, Tags={"k": "v"}),
         "UntagQueue": lambda: client.untag_queue(QueueUrl=QUEUE_URL, TagKeys=["k"]),
         "ListQueueTags": lambda: client.list_queue_tags(QueueUrl=QUEUE_URL),
@@ -512,17 +482,13 @@ def call_operation(client: Any, operation: str, handle: str) -> Any:
             AWSAccountIds=[STRANGER],
             Actions=["SendMessage"],
         ),
-        "RemovePermission": lambda: client.remove_permission(
-            QueueUrl=QUEUE_URL, Label="open"
-        ),
+        "RemovePermission": lambda: client.remove_permission(QueueUrl=QUEUE_URL, Label="open"),
     }
     return calls[operation]()
 
 
 def test_owner_is_not_affected_by_permissions_for_others(owner: Any) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
 
     handle = receipt_handle(owner, "own")
     owner.delete_message(QueueUrl=QUEUE_URL, ReceiptHandle=handle)
@@ -533,12 +499,8 @@ def test_owner_is_not_affected_by_permissions_for_others(owner: Any) -> None:
 # -- cross-account calls after AddPermission ------------------------------------------
 
 
-def test_add_permission_lets_the_partner_send(
-    sqs_mock: SqsMock, owner: Any, partner: Any
-) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+def test_add_permission_lets_the_partner_send(sqs_mock: SqsMock, owner: Any, partner: Any) -> None:
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
 
     partner.send_message(QueueUrl=QUEUE_URL, MessageBody="from partner")
 
@@ -546,12 +508,8 @@ def test_add_permission_lets_the_partner_send(
     assert sqs_mock.calls[-1].account_id == PARTNER
 
 
-def test_add_permission_grants_exactly_the_granted_actions(
-    owner: Any, partner: Any
-) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+def test_add_permission_grants_exactly_the_granted_actions(owner: Any, partner: Any) -> None:
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
 
     partner.send_message(QueueUrl=QUEUE_URL, MessageBody="ok")
     with expect_access_denied(no_policy_text(PARTNER, "ReceiveMessage")):
@@ -560,12 +518,8 @@ def test_add_permission_grants_exactly_the_granted_actions(
         partner.get_queue_attributes(QueueUrl=QUEUE_URL, AttributeNames=["All"])
 
 
-def test_permission_for_one_account_does_not_open_the_queue_to_others(
-    owner: Any, partner: Any, stranger: Any
-) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["*"]
-    )
+def test_permission_for_one_account_does_not_open_the_queue_to_others(owner: Any, partner: Any, stranger: Any) -> None:
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["*"])
 
     partner.send_message(QueueUrl=QUEUE_URL, MessageBody="ok")
     with expect_access_denied(no_policy_text(STRANGER, "SendMessage")):
@@ -589,12 +543,8 @@ def test_permission_for_one_account_does_not_open_the_queue_to_others(
         ("*", "DeleteMessageBatch"),
     ],
 )
-def test_granted_action_allows_it_and_its_batch_variant(
-    owner: Any, partner: Any, granted: str, operation: str
-) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=[granted]
-    )
+def test_granted_action_allows_it_and_its_batch_variant(owner: Any, partner: Any, granted: str, operation: str) -> None:
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=[granted])
     handle = receipt_handle(owner)
 
     response = call_operation(partner, operation, handle)
@@ -604,9 +554,7 @@ def test_granted_action_allows_it_and_its_batch_variant(
 
 
 def test_remove_permission_revokes_access(owner: Any, partner: Any) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
     partner.send_message(QueueUrl=QUEUE_URL, MessageBody="while allowed")
 
     owner.remove_permission(QueueUrl=QUEUE_URL, Label="p")
@@ -615,9 +563,7 @@ def test_remove_permission_revokes_access(owner: Any, partner: Any) -> None:
         partner.send_message(QueueUrl=QUEUE_URL, MessageBody="after")
 
 
-def test_partner_receives_and_deletes_what_the_owner_sent(
-    sqs_mock: SqsMock, owner: Any, partner: Any
-) -> None:
+def test_partner_receives_and_deletes_what_the_owner_sent(sqs_mock: SqsMock, owner: Any, partner: Any) -> None:
     owner.add_permission(
         QueueUrl=QUEUE_URL,
         Label="consumer",
@@ -626,9 +572,7 @@ def test_partner_receives_and_deletes_what_the_owner_sent(
     )
     owner.send_message(QueueUrl=QUEUE_URL, MessageBody="work")
 
-    (message,) = partner.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0)[
-        "Messages"
-    ]
+    (message,) = partner.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0)["Messages"]
     partner.delete_message(QueueUrl=QUEUE_URL, ReceiptHandle=message["ReceiptHandle"])
 
     assert message["Body"] == "work"
@@ -667,12 +611,8 @@ def test_owner_only_operation_is_denied_cross_account_even_with_an_open_policy(
 
 
 @pytest.mark.parametrize("operation", OWNER_ONLY)
-def test_owner_only_operation_is_denied_even_with_add_permission_star(
-    owner: Any, partner: Any, operation: str
-) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="open", AWSAccountIds=[PARTNER], Actions=["*"]
-    )
+def test_owner_only_operation_is_denied_even_with_add_permission_star(owner: Any, partner: Any, operation: str) -> None:
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="open", AWSAccountIds=[PARTNER], Actions=["*"])
 
     with expect_access_denied(no_policy_text(PARTNER, operation)):
         call_operation(partner, operation, "unused")
@@ -687,9 +627,7 @@ def test_explicit_deny_denies_even_the_owner(owner: Any) -> None:
     with expect_access_denied(explicit_deny_text(OWNER, "SendMessage")):
         owner.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
     with expect_access_denied(explicit_deny_text(OWNER, "SendMessage")):
-        owner.send_message_batch(
-            QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "MessageBody": "x"}]
-        )
+        owner.send_message_batch(QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "MessageBody": "x"}])
     # Actions the Deny does not name stay open to the owner.
     owner.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0)
     owner.get_queue_attributes(QueueUrl=QUEUE_URL, AttributeNames=["All"])
@@ -703,9 +641,7 @@ def test_explicit_deny_of_the_owner_s_account_root(owner: Any) -> None:
     owner.send_message(QueueUrl=QUEUE_URL, MessageBody="still fine")
 
 
-def test_explicit_deny_wins_over_an_allow(
-    owner: Any, partner: Any, stranger: Any
-) -> None:
+def test_explicit_deny_wins_over_an_allow(owner: Any, partner: Any, stranger: Any) -> None:
     set_policy(
         owner,
         statement("Allow", "*", "sqs:*"),
@@ -719,18 +655,12 @@ def test_explicit_deny_wins_over_an_allow(
 
 
 def test_deny_wins_over_add_permission(owner: Any, partner: Any) -> None:
-    owner.add_permission(
-        QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"]
-    )
+    owner.add_permission(QueueUrl=QUEUE_URL, Label="p", AWSAccountIds=[PARTNER], Actions=["SendMessage"])
     raw = policy_of(owner)
     assert raw is not None
     document = json.loads(raw)
-    document["Statement"].append(
-        {"Sid": "no", **statement("Deny", {"AWS": PARTNER}, "sqs:SendMessage")}
-    )
-    owner.set_queue_attributes(
-        QueueUrl=QUEUE_URL, Attributes={"Policy": json.dumps(document)}
-    )
+    document["Statement"].append({"Sid": "no", **statement("Deny", {"AWS": PARTNER}, "sqs:SendMessage")})
+    owner.set_queue_attributes(QueueUrl=QUEUE_URL, Attributes={"Policy": json.dumps(document)})
 
     with expect_access_denied(explicit_deny_text(PARTNER, "SendMessage")):
         partner.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
@@ -753,23 +683,17 @@ def test_principal_star_allow_lets_any_account_send(
         stranger.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0)
 
 
-def test_policy_actions_match_case_insensitively_and_by_wildcard(
-    owner: Any, partner: Any
-) -> None:
+def test_policy_actions_match_case_insensitively_and_by_wildcard(owner: Any, partner: Any) -> None:
     set_policy(owner, statement("Allow", {"AWS": PARTNER}, ["SQS:send*", "sqs:get*"]))
 
     partner.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
-    partner.send_message_batch(
-        QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "MessageBody": "y"}]
-    )
+    partner.send_message_batch(QueueUrl=QUEUE_URL, Entries=[{"Id": "1", "MessageBody": "y"}])
     partner.get_queue_attributes(QueueUrl=QUEUE_URL, AttributeNames=["All"])
     with expect_access_denied(no_policy_text(PARTNER, "ReceiveMessage")):
         partner.receive_message(QueueUrl=QUEUE_URL, WaitTimeSeconds=0)
 
 
-def test_policy_statement_for_another_resource_does_not_apply(
-    owner: Any, partner: Any
-) -> None:
+def test_policy_statement_for_another_resource_does_not_apply(owner: Any, partner: Any) -> None:
     set_policy(
         owner,
         statement(
@@ -812,9 +736,7 @@ def test_get_queue_url_needs_the_get_queue_url_action(owner: Any, partner: Any) 
     assert found["QueueUrl"] == QUEUE_URL
 
 
-def test_get_queue_url_denied_by_an_explicit_deny_is_non_existent_queue(
-    owner: Any, partner: Any
-) -> None:
+def test_get_queue_url_denied_by_an_explicit_deny_is_non_existent_queue(owner: Any, partner: Any) -> None:
     set_policy(
         owner,
         statement("Allow", "*", "sqs:*"),
@@ -828,9 +750,7 @@ def test_get_queue_url_denied_by_an_explicit_deny_is_non_existent_queue(
 # -- conditions -------------------------------------------------------------------------
 
 
-def test_condition_on_principal_account(
-    owner: Any, partner: Any, stranger: Any
-) -> None:
+def test_condition_on_principal_account(owner: Any, partner: Any, stranger: Any) -> None:
     set_policy(
         owner,
         statement(
@@ -846,9 +766,7 @@ def test_condition_on_principal_account(
         stranger.send_message(QueueUrl=QUEUE_URL, MessageBody="no")
 
 
-def test_deny_unless_principal_account_keeps_others_out(
-    owner: Any, partner: Any, stranger: Any
-) -> None:
+def test_deny_unless_principal_account_keeps_others_out(owner: Any, partner: Any, stranger: Any) -> None:
     set_policy(
         owner,
         statement("Allow", "*", "sqs:SendMessage"),
@@ -866,9 +784,7 @@ def test_deny_unless_principal_account_keeps_others_out(
         stranger.send_message(QueueUrl=QUEUE_URL, MessageBody="no")
 
 
-def test_deny_insecure_transport(
-    sqs_mock: SqsMock, client_for: ClientFactory, owner: Any
-) -> None:
+def test_deny_insecure_transport(sqs_mock: SqsMock, client_for: ClientFactory, owner: Any) -> None:
     # The usual "HTTPS only" statement: Deny when aws:SecureTransport is false.
     set_policy(
         owner,
@@ -887,9 +803,7 @@ def test_deny_insecure_transport(
     assert [m.body for m in sqs_mock.queue(QUEUE).visible] == ["over https"]
 
 
-def test_allow_only_over_secure_transport(
-    client_for: ClientFactory, owner: Any, partner: Any
-) -> None:
+def test_allow_only_over_secure_transport(client_for: ClientFactory, owner: Any, partner: Any) -> None:
     set_policy(
         owner,
         statement(

@@ -23,9 +23,7 @@ WEST = "eu-west-1"
 #: §2.2 / §15: the JSON-protocol answer for a queue that does not exist.
 NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
-HIDDEN_QUEUE_TEXT = (
-    "The specified queue does not exist or you do not have access to it."
-)
+HIDDEN_QUEUE_TEXT = "The specified queue does not exist or you do not have access to it."
 
 
 def url_of(name: str, *, region: str = EAST, account: str = DEFAULT_ACCOUNT) -> str:
@@ -39,9 +37,7 @@ def arn_of(name: str, *, region: str = EAST, account: str = DEFAULT_ACCOUNT) -> 
 
 
 @contextmanager
-def expect_no_such_queue(
-    client: Any, message: str = NON_EXISTENT_QUEUE_TEXT
-) -> Iterator[None]:
+def expect_no_such_queue(client: Any, message: str = NON_EXISTENT_QUEUE_TEXT) -> Iterator[None]:
     """NonExistentQueue 400, class QueueDoesNotExist (§2.2, §15)."""
     # botocore < 1.34.90 speaks the query protocol (§2.3): no QueryErrorCode, and
     # NonExistentQueue is worded for the "wsdl version".
@@ -60,9 +56,7 @@ def expect_no_such_queue(
 
 def bodies(client: Any, url: str) -> list[str]:
     """Bodies of the messages one short-poll receive returns (up to 10)."""
-    response = client.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-    )
+    response = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
     return sorted(message["Body"] for message in response.get("Messages", []))
 
 
@@ -105,9 +99,7 @@ def client_for(sqs_mock: SqsMock, session: boto3.session.Session) -> ClientFacto
 # -- the same name in different places -----------------------------------------
 
 
-def test_same_name_in_two_regions_is_two_queues(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_same_name_in_two_regions_is_two_queues(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     east = client_for(region=EAST)
     west = client_for(region=WEST)
 
@@ -125,9 +117,7 @@ def test_same_name_in_two_regions_is_two_queues(
     assert len(sqs_mock.queue("orders", region=WEST)) == 1
 
 
-def test_same_name_in_two_accounts_is_two_queues(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_same_name_in_two_accounts_is_two_queues(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     mine = client_for()
     theirs = client_for(account=OTHER_ACCOUNT)
 
@@ -143,9 +133,7 @@ def test_same_name_in_two_accounts_is_two_queues(
     assert bodies(theirs, their_url) == ["theirs"]
 
 
-def test_deleting_one_region_s_queue_leaves_the_other(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_deleting_one_region_s_queue_leaves_the_other(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     east = client_for(region=EAST)
     west = client_for(region=WEST)
     east_url = east.create_queue(QueueName="orders")["QueueUrl"]
@@ -158,9 +146,7 @@ def test_deleting_one_region_s_queue_leaves_the_other(
         west.get_queue_url(QueueName="orders")
 
 
-def test_list_queues_shows_only_the_callers_account_and_region(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_list_queues_shows_only_the_callers_account_and_region(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     east = client_for(region=EAST)
     west = client_for(region=WEST)
     other_east = client_for(region=EAST, account=OTHER_ACCOUNT)
@@ -170,9 +156,7 @@ def test_list_queues_shows_only_the_callers_account_and_region(
 
     assert east.list_queues()["QueueUrls"] == [url_of("east-mine")]
     assert west.list_queues()["QueueUrls"] == [url_of("west-mine", region=WEST)]
-    assert other_east.list_queues()["QueueUrls"] == [
-        url_of("east-theirs", account=OTHER_ACCOUNT)
-    ]
+    assert other_east.list_queues()["QueueUrls"] == [url_of("east-theirs", account=OTHER_ACCOUNT)]
     empty = client_for(region=WEST, account=OTHER_ACCOUNT).list_queues()
     assert "QueueUrls" not in empty
 
@@ -196,9 +180,7 @@ def test_region_a_client_with_a_region_b_url_gets_non_existent_queue(
     assert bodies(west, west_url) == ["found"]
 
 
-def test_region_b_url_reaches_the_same_named_queue_of_region_a(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_region_b_url_reaches_the_same_named_queue_of_region_a(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     # §2.4: the queue is looked up in the region of the endpoint, not the URL's host.
     east = client_for(region=EAST)
     west = client_for(region=WEST)
@@ -207,9 +189,7 @@ def test_region_b_url_reaches_the_same_named_queue_of_region_a(
 
     east.send_message(QueueUrl=west_url, MessageBody="goes east")
 
-    assert [m.body for m in sqs_mock.queue("orders", region=EAST).visible] == [
-        "goes east"
-    ]
+    assert [m.body for m in sqs_mock.queue("orders", region=EAST).visible] == ["goes east"]
     assert len(sqs_mock.queue("orders", region=WEST)) == 0
 
 
@@ -226,9 +206,7 @@ def test_get_queue_url_of_a_queue_in_another_region_is_non_existent(
 # -- what a QueueUrl may look like --------------------------------------------------
 
 
-def test_bare_queue_name_works_as_queue_url(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_bare_queue_name_works_as_queue_url(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     sqs = client_for()
     sqs.create_queue(QueueName="orders")
 
@@ -277,9 +255,7 @@ def test_legacy_host_queue_url_resolves_by_path(
     assert bodies(sqs, legacy_url) == ["legacy"]
 
 
-def test_legacy_host_url_of_an_unknown_queue_is_non_existent(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_legacy_host_url_of_an_unknown_queue_is_non_existent(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     # §2.4: NonExistentQueue (400), not InvalidAddress.
     sqs = client_for()
     with expect_no_such_queue(sqs):
@@ -289,9 +265,7 @@ def test_legacy_host_url_of_an_unknown_queue_is_non_existent(
         )
 
 
-def test_custom_host_queue_url_resolves_by_path(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_custom_host_queue_url_resolves_by_path(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     sqs = client_for()
     sqs.create_queue(QueueName="orders")
     custom_url = f"http://localhost:4566/{DEFAULT_ACCOUNT}/orders"
@@ -301,16 +275,12 @@ def test_custom_host_queue_url_resolves_by_path(
     assert bodies(sqs, url_of("orders")) == ["custom"]
 
 
-def test_queue_url_that_names_no_queue_is_non_existent(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_queue_url_that_names_no_queue_is_non_existent(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     # §2.4: `http://whatever-incorrect-queue-address` → NonExistentQueue, 400.
     sqs = client_for()
     sqs.create_queue(QueueName="orders")
     with expect_no_such_queue(sqs):
-        sqs.send_message(
-            QueueUrl="http://whatever-incorrect-queue-address", MessageBody="x"
-        )
+        sqs.send_message(QueueUrl="http://whatever-incorrect-queue-address", MessageBody="x")
 
 
 def test_returned_urls_follow_a_legacy_endpoint_host(sqs_mock: SqsMock) -> None:
@@ -323,9 +293,7 @@ def test_returned_urls_follow_a_legacy_endpoint_host(sqs_mock: SqsMock) -> None:
     assert legacy.get_queue_url(QueueName="orders")["QueueUrl"] == created
     assert legacy.list_queues()["QueueUrls"] == [created]
     # The queue itself is the same one the standard endpoint sees.
-    assert sqs_mock.client().get_queue_url(QueueName="orders")["QueueUrl"] == (
-        url_of("orders")
-    )
+    assert sqs_mock.client().get_queue_url(QueueName="orders")["QueueUrl"] == (url_of("orders"))
 
 
 # -- binding clients to accounts ------------------------------------------------------
@@ -340,9 +308,7 @@ def test_client_with_account_id_is_bound_to_that_account(sqs_mock: SqsMock) -> N
     view = sqs_mock.queue("orders", region=WEST, account_id=OTHER_ACCOUNT)
     assert (view.account_id, view.region) == (OTHER_ACCOUNT, WEST)
     assert view.arn == arn_of("orders", region=WEST, account=OTHER_ACCOUNT)
-    assert [(c.operation, c.account_id, c.region) for c in sqs_mock.calls] == [
-        ("CreateQueue", OTHER_ACCOUNT, WEST)
-    ]
+    assert [(c.operation, c.account_id, c.region) for c in sqs_mock.calls] == [("CreateQueue", OTHER_ACCOUNT, WEST)]
 
 
 def test_client_defaults_to_the_mock_s_region_and_account(sqs_mock: SqsMock) -> None:
@@ -357,7 +323,7 @@ def test_credentials_bind_a_plain_boto3_client_to_an_account(
     credentials = sqs_mock.credentials(OTHER_ACCOUNT)
     # The form users write; credentials() is typed dict[str, str], which the
     # boto3 stubs' keyword overloads do not accept.
-    sqs = boto3.client("sqs", region_name=EAST, **credentials)  # type: ignore[call-overload]
+    sqs = boto3.client("sqs", region_name=EAST, **credentials)
 
     url = sqs.create_queue(QueueName="orders")["QueueUrl"]
 
@@ -370,7 +336,7 @@ def test_credentials_bind_a_plain_boto3_client_to_an_account(
 def test_credentials_work_through_a_boto3_session(sqs_mock: SqsMock) -> None:
     session = boto3.session.Session(
         region_name=WEST,
-        **sqs_mock.credentials(THIRD_ACCOUNT),  # type: ignore[arg-type]
+        **sqs_mock.credentials(THIRD_ACCOUNT),
     )
 
     url = session.client("sqs").create_queue(QueueName="orders")["QueueUrl"]
@@ -383,10 +349,7 @@ def test_credentials_differ_per_account_and_default_to_the_mock_s(
 ) -> None:
     default = sqs_mock.credentials()
     assert default == sqs_mock.credentials(DEFAULT_ACCOUNT)
-    assert (
-        sqs_mock.credentials(OTHER_ACCOUNT)["aws_access_key_id"]
-        != default["aws_access_key_id"]
-    )
+    assert sqs_mock.credentials(OTHER_ACCOUNT)["aws_access_key_id"] != default["aws_access_key_id"]
 
 
 def test_unknown_access_key_maps_to_the_default_account(sqs_mock: SqsMock) -> None:
@@ -433,9 +396,7 @@ def test_unknown_access_key_maps_to_mock_sqs_default_account() -> None:
     assert mock.queue("orders").account_id == THIRD_ACCOUNT
 
 
-def test_message_sender_id_differs_between_accounts(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_message_sender_id_differs_between_accounts(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     owner = client_for()
     url = owner.create_queue(QueueName="orders")["QueueUrl"]
     owner.add_permission(
@@ -469,18 +430,14 @@ def spread(sqs_mock: SqsMock) -> SqsMock:
     for account in (DEFAULT_ACCOUNT, OTHER_ACCOUNT):
         for region in (EAST, WEST):
             sqs_mock.create_queue("orders", region=region, account_id=account)
-            sqs_mock.send(
-                "orders", f"{account}/{region}", region=region, account_id=account
-            )
+            sqs_mock.send("orders", f"{account}/{region}", region=region, account_id=account)
     sqs_mock.create_queue("western-only", region=WEST)
     return sqs_mock
 
 
 @pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, OTHER_ACCOUNT])
 @pytest.mark.parametrize("region", [EAST, WEST])
-def test_queue_by_name_with_region_and_account(
-    spread: SqsMock, region: str, account: str
-) -> None:
+def test_queue_by_name_with_region_and_account(spread: SqsMock, region: str, account: str) -> None:
     view = spread.queue("orders", region=region, account_id=account)
 
     assert (view.name, view.region, view.account_id) == ("orders", region, account)
@@ -497,9 +454,7 @@ def test_queue_by_name_uses_the_mock_s_defaults(spread: SqsMock) -> None:
 
 @pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, OTHER_ACCOUNT])
 @pytest.mark.parametrize("region", [EAST, WEST])
-def test_queue_by_url_finds_its_region_and_account(
-    spread: SqsMock, region: str, account: str
-) -> None:
+def test_queue_by_url_finds_its_region_and_account(spread: SqsMock, region: str, account: str) -> None:
     view = spread.queue(url_of("orders", region=region, account=account))
 
     assert (view.region, view.account_id) == (region, account)
@@ -508,9 +463,7 @@ def test_queue_by_url_finds_its_region_and_account(
 
 @pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, OTHER_ACCOUNT])
 @pytest.mark.parametrize("region", [EAST, WEST])
-def test_queue_by_arn_finds_its_region_and_account(
-    spread: SqsMock, region: str, account: str
-) -> None:
+def test_queue_by_arn_finds_its_region_and_account(spread: SqsMock, region: str, account: str) -> None:
     view = spread.queue(arn_of("orders", region=region, account=account))
 
     assert (view.region, view.account_id) == (region, account)
@@ -530,9 +483,7 @@ def test_unknown_queue_error_lists_the_queues_that_exist(spread: SqsMock) -> Non
     assert "western-only" in message
 
 
-def test_unknown_queue_error_names_other_places_with_that_name(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_unknown_queue_error_names_other_places_with_that_name(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     client_for(region=WEST, account=OTHER_ACCOUNT).create_queue(QueueName="orders")
 
     with pytest.raises(UnknownQueueError) as info:
@@ -579,22 +530,16 @@ def test_queues_filters_by_region_and_account(spread: SqsMock) -> None:
 # -- GetQueueUrl with QueueOwnerAWSAccountId (§4.2) -----------------------------------
 
 
-def test_get_queue_url_with_own_account_as_owner(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_get_queue_url_with_own_account_as_owner(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     sqs = client_for()
     url = sqs.create_queue(QueueName="orders")["QueueUrl"]
 
-    found = sqs.get_queue_url(
-        QueueName="orders", QueueOwnerAWSAccountId=DEFAULT_ACCOUNT
-    )
+    found = sqs.get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=DEFAULT_ACCOUNT)
 
     assert found["QueueUrl"] == url
 
 
-def test_get_queue_url_of_another_account_that_shares_it(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_get_queue_url_of_another_account_that_shares_it(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     owner = client_for(account=OTHER_ACCOUNT)
     url = owner.create_queue(QueueName="orders")["QueueUrl"]
     owner.add_permission(
@@ -612,23 +557,17 @@ def test_get_queue_url_of_another_account_that_shares_it(
     assert [m.body for m in sqs_mock.queue(url).visible] == ["to the owner"]
 
 
-def test_get_queue_url_without_owner_looks_in_the_callers_account(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_get_queue_url_without_owner_looks_in_the_callers_account(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     owner = client_for(account=OTHER_ACCOUNT)
     url = owner.create_queue(QueueName="orders")["QueueUrl"]
-    owner.add_permission(
-        QueueUrl=url, Label="lookup", AWSAccountIds=[DEFAULT_ACCOUNT], Actions=["*"]
-    )
+    owner.add_permission(QueueUrl=url, Label="lookup", AWSAccountIds=[DEFAULT_ACCOUNT], Actions=["*"])
 
     me = client_for()
     with expect_no_such_queue(me):
         me.get_queue_url(QueueName="orders")
 
 
-def test_get_queue_url_of_an_owner_without_that_queue(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_get_queue_url_of_an_owner_without_that_queue(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     client_for().create_queue(QueueName="orders")
 
     me = client_for()
@@ -636,22 +575,13 @@ def test_get_queue_url_of_an_owner_without_that_queue(
         me.get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=OTHER_ACCOUNT)
 
 
-def test_get_queue_url_of_a_shared_queue_from_another_region(
-    sqs_mock: SqsMock, client_for: ClientFactory
-) -> None:
+def test_get_queue_url_of_a_shared_queue_from_another_region(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
     owner = client_for(account=OTHER_ACCOUNT, region=WEST)
     url = owner.create_queue(QueueName="orders")["QueueUrl"]
-    owner.add_permission(
-        QueueUrl=url, Label="lookup", AWSAccountIds=[DEFAULT_ACCOUNT], Actions=["*"]
-    )
+    owner.add_permission(QueueUrl=url, Label="lookup", AWSAccountIds=[DEFAULT_ACCOUNT], Actions=["*"])
 
     east = client_for(region=EAST)
     with expect_no_such_queue(east):
         east.get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=OTHER_ACCOUNT)
     west = client_for(region=WEST)
-    assert (
-        west.get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=OTHER_ACCOUNT)[
-            "QueueUrl"
-        ]
-        == url
-    )
+    assert west.get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=OTHER_ACCOUNT)["QueueUrl"] == url

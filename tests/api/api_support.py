@@ -22,9 +22,7 @@ NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
 
 #: §6.1: the allowed-character list quoted in InvalidMessageContents.
-ALLOWED_CHARS_TEXT = (
-    "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
-)
+ALLOWED_CHARS_TEXT = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
 
 #: Marker for "do not check the message text" (unverified texts, see the callers' comments).
 UNCHECKED = object()
@@ -124,16 +122,12 @@ def expect_error(
         # The query-era model lacks some error shapes (InvalidAttributeValue): the
         # error is then unmodeled for that client and raises a plain ClientError.
         shape = None
-    expected_class: type[BaseException] = (
-        getattr(client.exceptions, shape) if shape else ClientError
-    )
+    expected_class: type[BaseException] = getattr(client.exceptions, shape) if shape else ClientError
     with pytest.raises(ClientError) as info:
         yield info
     error = info.value.response["Error"]
     assert error["Code"] == code, error
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, (
-        info.value.response
-    )
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status, info.value.response
     if shape is not None:
         assert isinstance(info.value, expected_class), (type(info.value), shape)
         if not query:
@@ -166,9 +160,7 @@ def expect_invalid_parameter_value(
 
 
 @contextmanager
-def expect_missing_parameter(
-    client: Any, parameter: str
-) -> Iterator[pytest.ExceptionInfo[ClientError]]:
+def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.ExceptionInfo[ClientError]]:
     """``MissingParameter`` 400 ``The request must contain the parameter <P>.`` (§15)."""
     with expect_error(
         client,
@@ -248,7 +240,5 @@ def counters(client: Any, url: str) -> tuple[int, int, int]:
 
 def queue_attribute(client: Any, url: str, name: str) -> str | None:
     """One attribute of GetQueueAttributes, ``None`` when not returned."""
-    attributes: dict[str, str] = client.get_queue_attributes(
-        QueueUrl=url, AttributeNames=[name]
-    ).get("Attributes", {})
+    attributes: dict[str, str] = client.get_queue_attributes(QueueUrl=url, AttributeNames=[name]).get("Attributes", {})
     return attributes.get(name)

@@ -40,9 +40,7 @@ def make_queue(sqs: Any) -> QueueFactory:
         queue_name = name if name is not None else f"api-queue-{next(counter)}"
         kwargs: dict[str, Any] = {"QueueName": queue_name}
         if attributes:
-            kwargs["Attributes"] = {
-                key: str(value) for key, value in attributes.items()
-            }
+            kwargs["Attributes"] = {key: str(value) for key, value in attributes.items()}
         if tags is not None:
             kwargs["tags"] = tags
         url: str = sqs.create_queue(**kwargs)["QueueUrl"]

@@ -41,15 +41,10 @@ def received_handles(sqs: Any, url: str, n: int) -> list[dict[str, Any]]:
 
 
 def delete_entries(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"Id": f"d{i}", "ReceiptHandle": m["ReceiptHandle"]}
-        for i, m in enumerate(messages)
-    ]
+    return [{"Id": f"d{i}", "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
 
 
-def change_entries(
-    messages: list[dict[str, Any]], timeout: int = 0
-) -> list[dict[str, Any]]:
+def change_entries(messages: list[dict[str, Any]], timeout: int = 0) -> list[dict[str, Any]]:
     return [
         {
             "Id": f"c{i}",
@@ -63,15 +58,11 @@ def change_entries(
 # --- SendMessageBatch: success ---------------------------------------------------------------------
 
 
-def test_send_batch_of_ten_succeeds_without_failed_key(
-    sqs: Any, queue_url: str
-) -> None:
+def test_send_batch_of_ten_succeeds_without_failed_key(sqs: Any, queue_url: str) -> None:
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=send_entries(10))
 
     assert "Failed" not in response
-    assert [entry["Id"] for entry in response["Successful"]] == [
-        f"m{i}" for i in range(10)
-    ]
+    assert [entry["Id"] for entry in response["Successful"]] == [f"m{i}" for i in range(10)]
     for i, entry in enumerate(response["Successful"]):
         assert entry["MD5OfMessageBody"] == md5_hex(f"body-{i}")
         assert entry["MessageId"]
@@ -85,23 +76,16 @@ def test_send_batch_of_ten_succeeds_without_failed_key(
     assert counters(sqs, queue_url) == (10, 0, 0)
 
 
-def test_send_batch_entries_are_received_with_their_message_ids(
-    sqs: Any, queue_url: str
-) -> None:
+def test_send_batch_entries_are_received_with_their_message_ids(sqs: Any, queue_url: str) -> None:
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=send_entries(4))
-    ids = {
-        entry["MessageId"]: f"body-{entry['Id'][1:]}"
-        for entry in response["Successful"]
-    }
+    ids = {entry["MessageId"]: f"body-{entry['Id'][1:]}" for entry in response["Successful"]}
 
     messages = receive(sqs, queue_url, MaxNumberOfMessages=10)
 
     assert {m["MessageId"]: m["Body"] for m in messages} == ids
 
 
-def test_send_batch_entry_attributes_get_their_digests(
-    sqs: Any, queue_url: str
-) -> None:
+def test_send_batch_entry_attributes_get_their_digests(sqs: Any, queue_url: str) -> None:
     attributes = {"Foo": {"DataType": "String", "StringValue": "Bar"}}
     trace = {
         "AWSTraceHeader": {
@@ -122,20 +106,13 @@ def test_send_batch_entry_attributes_get_their_digests(
     by_id = {entry["Id"]: entry for entry in response["Successful"]}
     assert "MD5OfMessageAttributes" not in by_id["plain"]
     assert (
-        by_id["attrs"]["MD5OfMessageAttributes"]
-        == "ae7155c6026991b6d54b11589678bf9c"
-        == md5_of_attributes(attributes)
+        by_id["attrs"]["MD5OfMessageAttributes"] == "ae7155c6026991b6d54b11589678bf9c" == md5_of_attributes(attributes)
     )
-    assert (
-        by_id["traced"]["MD5OfMessageSystemAttributes"]
-        == "5ae4d5d7636402d80f4eb6d213245a88"
-    )
+    assert by_id["traced"]["MD5OfMessageSystemAttributes"] == "5ae4d5d7636402d80f4eb6d213245a88"
     assert "MD5OfMessageSystemAttributes" not in by_id["attrs"]
 
 
-def test_send_batch_entries_honour_their_own_delay(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_send_batch_entries_honour_their_own_delay(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("delayed-batch", DelaySeconds=10)
 
     sqs.send_message_batch(
@@ -155,14 +132,10 @@ def test_send_batch_entries_honour_their_own_delay(
     assert [m["Body"] for m in receive(sqs, url, MaxNumberOfMessages=10)] == ["later"]
 
 
-def test_batch_entry_id_of_80_allowed_characters_is_accepted(
-    sqs: Any, queue_url: str
-) -> None:
+def test_batch_entry_id_of_80_allowed_characters_is_accepted(sqs: Any, queue_url: str) -> None:
     entry_id = ("aZ09-_" * 14)[:80]
 
-    response = sqs.send_message_batch(
-        QueueUrl=queue_url, Entries=[{"Id": entry_id, "MessageBody": "x"}]
-    )
+    response = sqs.send_message_batch(QueueUrl=queue_url, Entries=[{"Id": entry_id, "MessageBody": "x"}])
 
     assert [entry["Id"] for entry in response["Successful"]] == [entry_id]
 
@@ -183,9 +156,7 @@ def test_send_batch_to_missing_queue_fails(sqs: Any) -> None:
         ("change_message_visibility_batch", "ChangeMessageVisibilityBatchRequestEntry"),
     ],
 )
-def test_empty_batch_is_rejected(
-    sqs: Any, queue_url: str, operation: str, entry_name: str
-) -> None:
+def test_empty_batch_is_rejected(sqs: Any, queue_url: str, operation: str, entry_name: str) -> None:
     with expect_error(
         sqs,
         code="AWS.SimpleQueueService.EmptyBatchRequest",
@@ -197,9 +168,7 @@ def test_empty_batch_is_rejected(
 
 
 @pytest.mark.parametrize("count", [11, 20])
-def test_more_than_ten_entries_are_rejected(
-    sqs: Any, queue_url: str, count: int
-) -> None:
+def test_more_than_ten_entries_are_rejected(sqs: Any, queue_url: str, count: int) -> None:
     expectation: dict[str, Any] = {
         "code": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
         "status": 400,
@@ -224,9 +193,7 @@ def test_more_than_ten_entries_are_rejected(
     ["", "x" * 81, "invalid:id", "a b", "dot.id", "\u00e9"],
     ids=["empty", "81-chars", "colon", "space", "dot", "non-ascii"],
 )
-def test_invalid_batch_entry_ids_are_rejected(
-    sqs: Any, queue_url: str, entry_id: str
-) -> None:
+def test_invalid_batch_entry_ids_are_rejected(sqs: Any, queue_url: str, entry_id: str) -> None:
     expectation: dict[str, Any] = {
         "code": "AWS.SimpleQueueService.InvalidBatchEntryId",
         "status": 400,
@@ -243,15 +210,11 @@ def test_invalid_batch_entry_ids_are_rejected(
         )
     # §9: entry ids are checked before receipt handles.
     with expect_error(sqs, **expectation):
-        sqs.delete_message_batch(
-            QueueUrl=queue_url, Entries=[{"Id": entry_id, "ReceiptHandle": "bogus"}]
-        )
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[{"Id": entry_id, "ReceiptHandle": "bogus"}])
     with expect_error(sqs, **expectation):
         sqs.change_message_visibility_batch(
             QueueUrl=queue_url,
-            Entries=[
-                {"Id": entry_id, "ReceiptHandle": "bogus", "VisibilityTimeout": 1}
-            ],
+            Entries=[{"Id": entry_id, "ReceiptHandle": "bogus", "VisibilityTimeout": 1}],
         )
     assert counters(sqs, queue_url) == (0, 0, 0)
 
@@ -266,26 +229,18 @@ def test_duplicate_ids_name_the_first_repeated_id(sqs: Any, queue_url: str) -> N
     ids = ["id_1", "id_2", "id_2", "id_1"]
 
     with expect_error(sqs, **expectation):
-        sqs.send_message_batch(
-            QueueUrl=queue_url, Entries=[{"Id": i, "MessageBody": "x"} for i in ids]
-        )
+        sqs.send_message_batch(QueueUrl=queue_url, Entries=[{"Id": i, "MessageBody": "x"} for i in ids])
     with expect_error(sqs, **expectation):
-        sqs.delete_message_batch(
-            QueueUrl=queue_url, Entries=[{"Id": i, "ReceiptHandle": "h"} for i in ids]
-        )
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[{"Id": i, "ReceiptHandle": "h"} for i in ids])
     with expect_error(sqs, **expectation):
         sqs.change_message_visibility_batch(
             QueueUrl=queue_url,
-            Entries=[
-                {"Id": i, "ReceiptHandle": "h", "VisibilityTimeout": 0} for i in ids
-            ],
+            Entries=[{"Id": i, "ReceiptHandle": "h", "VisibilityTimeout": 0} for i in ids],
         )
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
-def test_batch_with_one_oversized_entry_is_too_long_as_a_whole(
-    sqs: Any, queue_url: str
-) -> None:
+def test_batch_with_one_oversized_entry_is_too_long_as_a_whole(sqs: Any, queue_url: str) -> None:
     # §9: the batch limit wins over the per-entry limit.
     with expect_error(
         sqs,
@@ -300,9 +255,7 @@ def test_batch_with_one_oversized_entry_is_too_long_as_a_whole(
         )
 
 
-def test_batch_whose_entries_sum_past_the_limit_is_too_long(
-    sqs: Any, queue_url: str
-) -> None:
+def test_batch_whose_entries_sum_past_the_limit_is_too_long(sqs: Any, queue_url: str) -> None:
     with expect_error(
         sqs,
         code="AWS.SimpleQueueService.BatchRequestTooLong",
@@ -361,9 +314,7 @@ def test_batch_of_exactly_the_limit_is_accepted(sqs: Any, queue_url: str) -> Non
 # --- Per-entry failures (§9) ---------------------------------------------------------------------------
 
 
-def test_entry_over_the_queue_maximum_fails_alone(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_entry_over_the_queue_maximum_fails_alone(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("small", MaximumMessageSize=1024)
 
     response = sqs.send_message_batch(
@@ -387,17 +338,13 @@ def test_entry_over_the_queue_maximum_fails_alone(
     assert [len(m["Body"]) for m in receive(sqs, url, MaxNumberOfMessages=10)] == [1024]
 
 
-def test_entry_with_forbidden_characters_fails_and_the_others_are_enqueued(
-    sqs: Any, queue_url: str
-) -> None:
+def test_entry_with_forbidden_characters_fails_and_the_others_are_enqueued(sqs: Any, queue_url: str) -> None:
     entries = send_entries(10)
     entries[4]["MessageBody"] = "bad \x07 char"
 
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
 
-    assert sorted(entry["Id"] for entry in response["Successful"]) == sorted(
-        f"m{i}" for i in range(10) if i != 4
-    )
+    assert sorted(entry["Id"] for entry in response["Successful"]) == sorted(f"m{i}" for i in range(10) if i != 4)
     [failed] = response["Failed"]
     assert failed["Id"] == "m4"
     assert failed["SenderFault"] is True
@@ -410,23 +357,17 @@ def test_entry_with_forbidden_characters_fails_and_the_others_are_enqueued(
 # --- DeleteMessageBatch ------------------------------------------------------------------------------------
 
 
-def test_delete_batch_success_entries_carry_only_the_id(
-    sqs: Any, queue_url: str
-) -> None:
+def test_delete_batch_success_entries_carry_only_the_id(sqs: Any, queue_url: str) -> None:
     messages = received_handles(sqs, queue_url, 3)
 
-    response = sqs.delete_message_batch(
-        QueueUrl=queue_url, Entries=delete_entries(messages)
-    )
+    response = sqs.delete_message_batch(QueueUrl=queue_url, Entries=delete_entries(messages))
 
     assert response["Successful"] == [{"Id": "d0"}, {"Id": "d1"}, {"Id": "d2"}]
     assert "Failed" not in response
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
-def test_delete_batch_with_a_garbage_handle_fails_only_that_entry(
-    sqs: Any, queue_url: str
-) -> None:
+def test_delete_batch_with_a_garbage_handle_fails_only_that_entry(sqs: Any, queue_url: str) -> None:
     [message] = received_handles(sqs, queue_url, 1)
 
     response = sqs.delete_message_batch(
@@ -450,9 +391,7 @@ def test_delete_batch_with_a_garbage_handle_fails_only_that_entry(
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
-def test_delete_batch_with_a_handle_of_another_queue_fails_that_entry(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_delete_batch_with_a_handle_of_another_queue_fails_that_entry(sqs: Any, make_queue: QueueFactory) -> None:
     first = make_queue("first")
     second = make_queue("second")
     [foreign] = received_handles(sqs, first, 1)
@@ -476,32 +415,24 @@ def test_delete_batch_with_a_handle_of_another_queue_fails_that_entry(
 
 def test_delete_batch_on_missing_queue_fails(sqs: Any) -> None:
     with expect_no_such_queue(sqs):
-        sqs.delete_message_batch(
-            QueueUrl=url_of("missing"), Entries=[{"Id": "a", "ReceiptHandle": "h"}]
-        )
+        sqs.delete_message_batch(QueueUrl=url_of("missing"), Entries=[{"Id": "a", "ReceiptHandle": "h"}])
 
 
 # --- ChangeMessageVisibilityBatch ------------------------------------------------------------------------
 
 
-def test_change_visibility_batch_success_entries_carry_only_the_id(
-    sqs: Any, queue_url: str
-) -> None:
+def test_change_visibility_batch_success_entries_carry_only_the_id(sqs: Any, queue_url: str) -> None:
     messages = received_handles(sqs, queue_url, 2)
     assert counters(sqs, queue_url) == (0, 2, 0)
 
-    response = sqs.change_message_visibility_batch(
-        QueueUrl=queue_url, Entries=change_entries(messages, 0)
-    )
+    response = sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=change_entries(messages, 0))
 
     assert response["Successful"] == [{"Id": "c0"}, {"Id": "c1"}]
     assert "Failed" not in response
     assert counters(sqs, queue_url) == (2, 0, 0)
 
 
-def test_change_visibility_batch_extends_each_entry(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_change_visibility_batch_extends_each_entry(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     messages = received_handles(sqs, queue_url, 2)
 
     sqs.change_message_visibility_batch(
@@ -521,19 +452,14 @@ def test_change_visibility_batch_extends_each_entry(
     )
 
     sqs_mock.advance(5)
-    assert [
-        m["MessageId"]
-        for m in receive(sqs, queue_url, MaxNumberOfMessages=10, VisibilityTimeout=600)
-    ] == [messages[0]["MessageId"]]
+    assert [m["MessageId"] for m in receive(sqs, queue_url, MaxNumberOfMessages=10, VisibilityTimeout=600)] == [
+        messages[0]["MessageId"]
+    ]
     sqs_mock.advance(95)
-    assert [
-        m["MessageId"] for m in receive(sqs, queue_url, MaxNumberOfMessages=10)
-    ] == [messages[1]["MessageId"]]
+    assert [m["MessageId"] for m in receive(sqs, queue_url, MaxNumberOfMessages=10)] == [messages[1]["MessageId"]]
 
 
-def test_change_visibility_batch_with_a_garbage_handle_fails_only_that_entry(
-    sqs: Any, queue_url: str
-) -> None:
+def test_change_visibility_batch_with_a_garbage_handle_fails_only_that_entry(sqs: Any, queue_url: str) -> None:
     [message] = received_handles(sqs, queue_url, 1)
 
     response = sqs.change_message_visibility_batch(
@@ -579,9 +505,7 @@ def test_batch_entries_are_partitioned_into_successful_and_failed(
         "too-big": "b" * 1025,
         "bad-char": "bad \x01",
     }
-    entries = [
-        {"Id": f"e{i}", "MessageBody": bodies[kind]} for i, kind in enumerate(kinds)
-    ]
+    entries = [{"Id": f"e{i}", "MessageBody": bodies[kind]} for i, kind in enumerate(kinds)]
 
     response = sqs.send_message_batch(QueueUrl=url, Entries=entries)
 
@@ -592,9 +516,7 @@ def test_batch_entries_are_partitioned_into_successful_and_failed(
     assert set(failed) == {entry["Id"] for entry in entries} - good
     for entry in entries:
         if entry["Id"] in successful:
-            assert successful[entry["Id"]]["MD5OfMessageBody"] == md5_hex(
-                entry["MessageBody"]
-            )
+            assert successful[entry["Id"]]["MD5OfMessageBody"] == md5_hex(entry["MessageBody"])
     for i, kind in enumerate(kinds):
         if kind == "too-big":
             assert failed[f"e{i}"]["Code"] == "InvalidParameterValue"

@@ -27,14 +27,10 @@ def one_in_flight(sqs: Any, url: str, body: str = "x") -> dict[str, Any]:
     return message
 
 
-def test_delete_removes_the_message(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_delete_removes_the_message(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
 
-    response = sqs.delete_message(
-        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"]
-    )
+    response = sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert counters(sqs, queue_url) == (0, 0, 0)
@@ -53,12 +49,8 @@ def test_delete_leaves_other_messages_alone(sqs: Any, queue_url: str) -> None:
     assert counters(sqs, queue_url) == (0, 2, 0)
 
 
-@pytest.mark.parametrize(
-    "handle", ["garbage", "AQEBnotarealhandle=="], ids=["garbage", "looks-real"]
-)
-def test_delete_with_a_handle_sqs_never_issued_fails(
-    sqs: Any, queue_url: str, handle: str
-) -> None:
+@pytest.mark.parametrize("handle", ["garbage", "AQEBnotarealhandle=="], ids=["garbage", "looks-real"])
+def test_delete_with_a_handle_sqs_never_issued_fails(sqs: Any, queue_url: str, handle: str) -> None:
     one_in_flight(sqs, queue_url)
 
     # Status 404 per the model; what AWS actually sends is not recorded (§15, §17.4).
@@ -78,9 +70,7 @@ def test_deleting_twice_with_the_same_handle_succeeds(sqs: Any, queue_url: str) 
     message = one_in_flight(sqs, queue_url)
     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
-    response = sqs.delete_message(
-        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"]
-    )
+    response = sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
 
@@ -98,17 +88,13 @@ def test_delete_with_an_expired_handle_that_was_not_re_received_deletes(
     assert receive(sqs, queue_url) == []
 
 
-def test_delete_with_an_older_handle_succeeds(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_delete_with_an_older_handle_succeeds(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     first = one_in_flight(sqs, queue_url)
     sqs_mock.advance(30)
     [second] = receive(sqs, queue_url)
     assert second["MessageId"] == first["MessageId"]
 
-    response = sqs.delete_message(
-        QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"]
-    )
+    response = sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"])
 
     # §7: "succeeds, but the message might not be deleted" - only the success is specified.
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -116,9 +102,7 @@ def test_delete_with_an_older_handle_succeeds(
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
-def test_delete_with_the_newest_handle_while_an_older_one_exists(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_delete_with_the_newest_handle_while_an_older_one_exists(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     first = one_in_flight(sqs, queue_url)
     sqs_mock.advance(30)
     [second] = receive(sqs, queue_url)
@@ -133,9 +117,7 @@ def test_delete_with_the_newest_handle_while_an_older_one_exists(
 def test_delete_of_a_message_removed_by_retention_succeeds(
     sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
 ) -> None:
-    url = make_queue(
-        "short-retention", MessageRetentionPeriod=60, VisibilityTimeout=600
-    )
+    url = make_queue("short-retention", MessageRetentionPeriod=60, VisibilityTimeout=600)
     message = one_in_flight(sqs, url)
     sqs_mock.advance(61)
     assert counters(sqs, url) == (0, 0, 0)

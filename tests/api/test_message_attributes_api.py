@@ -45,11 +45,7 @@ VECTORS: list[tuple[dict[str, dict[str, Any]], str]] = [
     ({"timestamp": s("1493147359900", "Number")}, "235c5c510d26fb653d073faed50ae77c"),
     ({"attr1": b(TRACEPARENT)}, "8cbe4db156db8a94db8b801b7addb984"),
     (
-        {
-            "customNumberTypeAttrib": s(
-                "4563442423554324324264524243.32543234", "Number.float"
-            )
-        },
+        {"customNumberTypeAttrib": s("4563442423554324324264524243.32543234", "Number.float")},
         "9fe1b90bbd9965bdf77bac517c7d2495",
     ),
 ]
@@ -70,9 +66,7 @@ THREE = {"Help.Me": s("Me"), "Hello": s("There"), "General": s("Kenobi")}
 
 
 @pytest.mark.parametrize(("attributes", "digest"), VECTORS, ids=VECTOR_IDS)
-def test_reference_algorithm_reproduces_the_vectors(
-    attributes: dict[str, dict[str, Any]], digest: str
-) -> None:
+def test_reference_algorithm_reproduces_the_vectors(attributes: dict[str, dict[str, Any]], digest: str) -> None:
     # Guards the helper the property test below relies on.
     assert md5_of_attributes(attributes) == digest
 
@@ -81,9 +75,7 @@ def test_reference_algorithm_reproduces_the_vectors(
 def test_send_and_receive_digests_match_the_vectors(
     sqs: Any, queue_url: str, attributes: dict[str, dict[str, Any]], digest: str
 ) -> None:
-    sent = sqs.send_message(
-        QueueUrl=queue_url, MessageBody="with attributes", MessageAttributes=attributes
-    )
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="with attributes", MessageAttributes=attributes)
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=["All"])
 
@@ -102,12 +94,8 @@ def test_binary_values_round_trip_as_bytes(sqs: Any, queue_url: str) -> None:
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=["blob"])
 
-    assert message["MessageAttributes"] == {
-        "blob": {"DataType": "Binary.png", "BinaryValue": raw}
-    }
-    assert message["MD5OfMessageAttributes"] == md5_of_attributes(
-        {"blob": b(raw, "Binary.png")}
-    )
+    assert message["MessageAttributes"] == {"blob": {"DataType": "Binary.png", "BinaryValue": raw}}
+    assert message["MD5OfMessageAttributes"] == md5_of_attributes({"blob": b(raw, "Binary.png")})
 
 
 def test_custom_type_suffixes_are_kept(sqs: Any, queue_url: str) -> None:
@@ -117,17 +105,11 @@ def test_custom_type_suffixes_are_kept(sqs: Any, queue_url: str) -> None:
         "x": b(b"\x01", "Binary.gif"),
     }
 
-    sent = sqs.send_message(
-        QueueUrl=queue_url, MessageBody="typed", MessageAttributes=attributes
-    )
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="typed", MessageAttributes=attributes)
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=["All"])
     assert message["MessageAttributes"] == attributes
-    assert (
-        sent["MD5OfMessageAttributes"]
-        == message["MD5OfMessageAttributes"]
-        == md5_of_attributes(attributes)
-    )
+    assert sent["MD5OfMessageAttributes"] == message["MD5OfMessageAttributes"] == md5_of_attributes(attributes)
 
 
 # --- Receive-side filter MessageAttributeNames (§6.5) ---------------------------------------------
@@ -161,9 +143,7 @@ def test_custom_type_suffixes_are_kept(sqs: Any, queue_url: str) -> None:
 def test_message_attribute_names_filter_and_digest(
     sqs: Any, queue_url: str, names: list[str], expected: list[str], digest: str
 ) -> None:
-    sqs.send_message(
-        QueueUrl=queue_url, MessageBody="filtered", MessageAttributes=THREE
-    )
+    sqs.send_message(QueueUrl=queue_url, MessageBody="filtered", MessageAttributes=THREE)
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=names)
 
@@ -189,9 +169,7 @@ def test_message_attribute_names_filter_and_digest(
 def test_message_attribute_names_that_select_nothing_return_no_attributes(
     sqs: Any, queue_url: str, names: list[str] | None
 ) -> None:
-    sqs.send_message(
-        QueueUrl=queue_url, MessageBody="filtered", MessageAttributes=THREE
-    )
+    sqs.send_message(QueueUrl=queue_url, MessageBody="filtered", MessageAttributes=THREE)
 
     kwargs: dict[str, Any] = {} if names is None else {"MessageAttributeNames": names}
     [message] = receive(sqs, queue_url, **kwargs)
@@ -207,9 +185,7 @@ def test_message_attribute_names_that_select_nothing_return_no_attributes(
 def test_ten_attributes_are_accepted(sqs: Any, queue_url: str) -> None:
     attributes = {f"a{i}": s(str(i)) for i in range(10)}
 
-    sent = sqs.send_message(
-        QueueUrl=queue_url, MessageBody="ten", MessageAttributes=attributes
-    )
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="ten", MessageAttributes=attributes)
 
     assert sent["MD5OfMessageAttributes"] == md5_of_attributes(attributes)
 
@@ -220,15 +196,10 @@ def test_eleven_attributes_are_rejected(sqs: Any, queue_url: str) -> None:
     # §6.2 / §17.10: AWS's code is not shown in the report; InvalidParameterValue is what every
     # emulator answers.
     with expect_invalid_parameter_value(sqs) as err:
-        sqs.send_message(
-            QueueUrl=queue_url, MessageBody="eleven", MessageAttributes=attributes
-        )
+        sqs.send_message(QueueUrl=queue_url, MessageBody="eleven", MessageAttributes=attributes)
 
     # The AWS fragment that was reported (§6.2):
-    assert (
-        "message attributes [11] exceeds the allowed maximum"
-        in err.value.response["Error"]["Message"]
-    )
+    assert "message attributes [11] exceeds the allowed maximum" in err.value.response["Error"]["Message"]
     # assert err.value.response["Error"]["Message"] == "Number of message attributes [11] exceeds the allowed maximum [10]."  # emulators only, §17.10
 
 
@@ -237,12 +208,8 @@ def test_eleven_attributes_are_rejected(sqs: Any, queue_url: str) -> None:
     ["attr.1\u00f8\u00df\u00e4", "a" * 256, "a-b_c.d", "CamelCase", "x"],
     ids=["non-ascii-observed", "256-chars", "punctuation", "camel", "one-char"],
 )
-def test_valid_attribute_names_are_accepted(
-    sqs: Any, queue_url: str, name: str
-) -> None:
-    sqs.send_message(
-        QueueUrl=queue_url, MessageBody="named", MessageAttributes={name: s("v")}
-    )
+def test_valid_attribute_names_are_accepted(sqs: Any, queue_url: str, name: str) -> None:
+    sqs.send_message(QueueUrl=queue_url, MessageBody="named", MessageAttributes={name: s("v")})
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=["All"])
     assert message["MessageAttributes"] == {name: s("v")}
@@ -250,9 +217,7 @@ def test_valid_attribute_names_are_accepted(
 
 def test_attribute_names_are_case_sensitive(sqs: Any, queue_url: str) -> None:
     attributes = {"key": s("lower"), "KEY": s("upper")}
-    sqs.send_message(
-        QueueUrl=queue_url, MessageBody="cased", MessageAttributes=attributes
-    )
+    sqs.send_message(QueueUrl=queue_url, MessageBody="cased", MessageAttributes=attributes)
 
     [message] = receive(sqs, queue_url, MessageAttributeNames=["KEY"])
     assert message["MessageAttributes"] == {"KEY": s("upper")}
@@ -289,25 +254,17 @@ def test_attribute_names_are_case_sensitive(sqs: Any, queue_url: str) -> None:
         "double-dot",
     ],
 )
-def test_invalid_attribute_names_are_rejected(
-    sqs: Any, queue_url: str, name: str
-) -> None:
+def test_invalid_attribute_names_are_rejected(sqs: Any, queue_url: str, name: str) -> None:
     # §6.2: observed rejected, "error text contains 'Invalid'"; exact texts unverified (§17.10).
     with expect_invalid_parameter_value(sqs) as err:
-        sqs.send_message(
-            QueueUrl=queue_url, MessageBody="bad name", MessageAttributes={name: s("v")}
-        )
+        sqs.send_message(QueueUrl=queue_url, MessageBody="bad name", MessageAttributes={name: s("v")})
 
     assert "Invalid" in err.value.response["Error"]["Message"]
     assert receive(sqs, queue_url) == []
 
 
-@pytest.mark.parametrize(
-    "data_type", ["Foo", "string", "STRING", "Strin", "Integer", "binary.png"]
-)
-def test_unsupported_data_types_are_rejected(
-    sqs: Any, queue_url: str, data_type: str
-) -> None:
+@pytest.mark.parametrize("data_type", ["Foo", "string", "STRING", "Strin", "Integer", "binary.png"])
+def test_unsupported_data_types_are_rejected(sqs: Any, queue_url: str, data_type: str) -> None:
     expected = (
         "The type of message (user) attribute 'attr' is invalid. You must use only the following "
         "supported type prefixes: Binary, Number, String."
@@ -344,17 +301,11 @@ def test_empty_binary_value_is_rejected(sqs: Any, queue_url: str) -> None:
         )
 
 
-@pytest.mark.parametrize(
-    "value", ["bad \x08 value", "vertical \x0b tab", "\x00"], ids=["x8", "xB", "x0"]
-)
-def test_control_characters_in_string_values_are_rejected(
-    sqs: Any, queue_url: str, value: str
-) -> None:
+@pytest.mark.parametrize("value", ["bad \x08 value", "vertical \x0b tab", "\x00"], ids=["x8", "xB", "x0"])
+def test_control_characters_in_string_values_are_rejected(sqs: Any, queue_url: str, value: str) -> None:
     # §6.2: InvalidParameterValue recorded; the text is not.
     with expect_invalid_parameter_value(sqs):
-        sqs.send_message(
-            QueueUrl=queue_url, MessageBody="ctrl", MessageAttributes={"attr": s(value)}
-        )
+        sqs.send_message(QueueUrl=queue_url, MessageBody="ctrl", MessageAttributes={"attr": s(value)})
 
 
 @pytest.mark.parametrize(
@@ -362,9 +313,7 @@ def test_control_characters_in_string_values_are_rejected(
     ["abc", "1.2.3", "12e", ""],
     ids=["letters", "two-dots", "dangling-exponent", "empty"],
 )
-def test_invalid_number_values_are_rejected(
-    sqs: Any, queue_url: str, value: str
-) -> None:
+def test_invalid_number_values_are_rejected(sqs: Any, queue_url: str, value: str) -> None:
     # §6.2 / §17.10: InvalidParameterValue; the AWS texts for bad numbers are not recorded.
     with expect_invalid_parameter_value(sqs):
         sqs.send_message(
@@ -424,12 +373,8 @@ def test_list_values_in_a_batch_are_unsupported(sqs: Any, queue_url: str) -> Non
 
 # --- Property: any valid attribute set round-trips with the documented digest (§6.4) ------------------
 
-NAME_CHARS = st.sampled_from(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
-)
-NAMES = st.text(NAME_CHARS, min_size=1, max_size=20).filter(
-    lambda n: not n.lower().startswith(("aws", "amazon"))
-)
+NAME_CHARS = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+NAMES = st.text(NAME_CHARS, min_size=1, max_size=20).filter(lambda n: not n.lower().startswith(("aws", "amazon")))
 STRING_VALUES = st.text(
     st.one_of(
         st.characters(min_codepoint=0x20, max_codepoint=0xD7FF),
@@ -440,9 +385,7 @@ STRING_VALUES = st.text(
 )
 VALUES = st.one_of(
     STRING_VALUES.map(lambda v: s(v)),
-    st.integers(min_value=-(10**30), max_value=10**30).map(
-        lambda n: s(str(n), "Number")
-    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(lambda n: s(str(n), "Number")),
     st.binary(min_size=1, max_size=40).map(lambda v: b(v)),
     STRING_VALUES.map(lambda v: s(v, "String.custom")),
 )
@@ -458,9 +401,7 @@ def test_any_valid_attribute_set_round_trips_with_its_digest(
     sqs: Any, make_queue: QueueFactory, attributes: dict[str, dict[str, Any]]
 ) -> None:
     url = make_queue()
-    sent = sqs.send_message(
-        QueueUrl=url, MessageBody="prop", MessageAttributes=attributes
-    )
+    sent = sqs.send_message(QueueUrl=url, MessageBody="prop", MessageAttributes=attributes)
 
     [message] = receive(sqs, url, MessageAttributeNames=["All"])
 
@@ -501,11 +442,7 @@ def test_receive_digest_covers_exactly_the_filtered_attributes(
 
     [message] = receive(sqs, url, MessageAttributeNames=names)
 
-    expected = {
-        n: v
-        for n, v in attributes.items()
-        if n in chosen or (use_prefix and n.startswith(prefix))
-    }
+    expected = {n: v for n, v in attributes.items() if n in chosen or (use_prefix and n.startswith(prefix))}
     if expected:
         assert message["MessageAttributes"] == expected
         assert message["MD5OfMessageAttributes"] == md5_of_attributes(expected)

@@ -50,25 +50,19 @@ RANGES = [
 
 
 def get_all(sqs: Any, url: str) -> dict[str, str]:
-    attributes: dict[str, str] = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["All"]
-    )["Attributes"]
+    attributes: dict[str, str] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     return attributes
 
 
 def expect_invalid_attribute_value(sqs: Any) -> Any:
     # §5 / §17.1: the code is modeled; AWS's text for numeric attributes is not recorded
     # (moto and other emulators: "Invalid value for the parameter <Name>.").
-    return expect_error(
-        sqs, code="InvalidAttributeValue", status=400, shape="InvalidAttributeValue"
-    )
+    return expect_error(sqs, code="InvalidAttributeValue", status=400, shape="InvalidAttributeValue")
 
 
 def expect_invalid_attribute_name(sqs: Any, message: str | None = None) -> Any:
     if message is None:
-        return expect_error(
-            sqs, code="InvalidAttributeName", status=400, shape="InvalidAttributeName"
-        )
+        return expect_error(sqs, code="InvalidAttributeName", status=400, shape="InvalidAttributeName")
     return expect_error(
         sqs,
         code="InvalidAttributeName",
@@ -81,9 +75,7 @@ def expect_invalid_attribute_name(sqs: Any, message: str | None = None) -> Any:
 # --- GetQueueAttributes ------------------------------------------------------------------------
 
 
-def test_all_on_a_new_standard_queue_returns_exactly_the_documented_defaults(
-    sqs: Any, sqs_mock: SqsMock
-) -> None:
+def test_all_on_a_new_standard_queue_returns_exactly_the_documented_defaults(sqs: Any, sqs_mock: SqsMock) -> None:
     created_at = epoch_s(sqs_mock.now)
     url = sqs.create_queue(QueueName="defaults")["QueueUrl"]
 
@@ -103,9 +95,7 @@ def test_all_on_a_new_standard_queue_returns_exactly_the_documented_defaults(
     }
 
 
-def test_all_reflects_attributes_given_at_creation(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_all_reflects_attributes_given_at_creation(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue(
         "configured",
         DelaySeconds=7,
@@ -136,20 +126,14 @@ def test_all_reflects_attributes_given_at_creation(
     }
 
 
-def test_get_queue_attributes_without_names_returns_no_attributes(
-    sqs: Any, queue_url: str
-) -> None:
+def test_get_queue_attributes_without_names_returns_no_attributes(sqs: Any, queue_url: str) -> None:
     response = sqs.get_queue_attributes(QueueUrl=queue_url)
 
     assert "Attributes" not in response
 
 
-def test_get_queue_attributes_returns_only_the_requested_names(
-    sqs: Any, queue_url: str
-) -> None:
-    response = sqs.get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["VisibilityTimeout", "QueueArn"]
-    )
+def test_get_queue_attributes_returns_only_the_requested_names(sqs: Any, queue_url: str) -> None:
+    response = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout", "QueueArn"])
 
     assert response["Attributes"] == {
         "VisibilityTimeout": "30",
@@ -157,12 +141,8 @@ def test_get_queue_attributes_returns_only_the_requested_names(
     }
 
 
-def test_all_together_with_other_names_returns_everything(
-    sqs: Any, queue_url: str
-) -> None:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["All", "VisibilityTimeout"]
-    )["Attributes"]
+def test_all_together_with_other_names_returns_everything(sqs: Any, queue_url: str) -> None:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All", "VisibilityTimeout"])["Attributes"]
 
     assert set(attributes) == STANDARD_ALL
 
@@ -172,9 +152,7 @@ def test_get_queue_attributes_unknown_name_fails(sqs: Any, queue_url: str) -> No
         sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Foobar"])
 
 
-def test_kms_names_are_left_out_on_a_queue_without_a_kms_key(
-    sqs: Any, queue_url: str
-) -> None:
+def test_kms_names_are_left_out_on_a_queue_without_a_kms_key(sqs: Any, queue_url: str) -> None:
     # §4.4: known names that do not apply are left out without error.
     response = sqs.get_queue_attributes(
         QueueUrl=queue_url,
@@ -236,9 +214,7 @@ def test_set_queue_attributes_rejects_values_out_of_range(
 
 
 @pytest.mark.parametrize(("name", "low", "high"), RANGES)
-def test_create_queue_rejects_attribute_values_out_of_range(
-    sqs: Any, name: str, low: int, high: int
-) -> None:
+def test_create_queue_rejects_attribute_values_out_of_range(sqs: Any, name: str, low: int, high: int) -> None:
     with expect_invalid_attribute_value(sqs):
         sqs.create_queue(QueueName="bad-value", Attributes={name: str(high + 1)})
     with expect_invalid_attribute_value(sqs):
@@ -247,9 +223,7 @@ def test_create_queue_rejects_attribute_values_out_of_range(
     assert "QueueUrls" not in sqs.list_queues()
 
 
-def test_set_queue_attributes_updates_last_modified_but_not_created(
-    sqs: Any, sqs_mock: SqsMock
-) -> None:
+def test_set_queue_attributes_updates_last_modified_but_not_created(sqs: Any, sqs_mock: SqsMock) -> None:
     created = epoch_s(sqs_mock.now)
     url = sqs.create_queue(QueueName="modified")["QueueUrl"]
     sqs_mock.advance(125)
@@ -295,13 +269,9 @@ def test_set_queue_attributes_unknown_name_fails(sqs: Any, queue_url: str) -> No
 def test_create_queue_unknown_attribute_name_fails(sqs: Any) -> None:
     # §4.1: `Unknown Attribute QueueName` (the report cut off any trailing period).
     with expect_invalid_attribute_name(sqs) as err:
-        sqs.create_queue(
-            QueueName="unknown-attr", Attributes={"QueueName": "unknown-attr"}
-        )
+        sqs.create_queue(QueueName="unknown-attr", Attributes={"QueueName": "unknown-attr"})
 
-    assert err.value.response["Error"]["Message"].startswith(
-        "Unknown Attribute QueueName"
-    )
+    assert err.value.response["Error"]["Message"].startswith("Unknown Attribute QueueName")
     assert "QueueUrls" not in sqs.list_queues()
 
 
@@ -314,9 +284,7 @@ def test_create_queue_unknown_attribute_name_fails(sqs: Any) -> None:
         "LastModifiedTimestamp",
     ],
 )
-def test_set_queue_attributes_rejects_read_only_names(
-    sqs: Any, queue_url: str, name: str
-) -> None:
+def test_set_queue_attributes_rejects_read_only_names(sqs: Any, queue_url: str, name: str) -> None:
     with expect_invalid_attribute_name(sqs):
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={name: "1"})
     # assert err.value.response["Error"]["Message"] == f"Unknown Attribute {name}."  # LocalStack only, §17.20
@@ -324,9 +292,7 @@ def test_set_queue_attributes_rejects_read_only_names(
 
 def test_set_queue_attributes_of_missing_queue_fails(sqs: Any) -> None:
     with expect_no_such_queue(sqs):
-        sqs.set_queue_attributes(
-            QueueUrl=url_of("missing"), Attributes={"VisibilityTimeout": "1"}
-        )
+        sqs.set_queue_attributes(QueueUrl=url_of("missing"), Attributes={"VisibilityTimeout": "1"})
 
 
 # --- FIFO-only attributes on a standard queue (§4.1, §4.4) ------------------------------------------
@@ -361,9 +327,7 @@ def test_set_queue_attributes_of_missing_queue_fails(sqs: Any) -> None:
         "FifoThroughputLimit",
     ],
 )
-def test_create_standard_queue_with_fifo_attribute_fails(
-    sqs: Any, attributes: dict[str, str], message: str
-) -> None:
+def test_create_standard_queue_with_fifo_attribute_fails(sqs: Any, attributes: dict[str, str], message: str) -> None:
     with expect_invalid_attribute_name(sqs, message):
         sqs.create_queue(QueueName="standard", Attributes=attributes)
 
@@ -388,9 +352,7 @@ def test_set_fifo_queue_on_a_standard_queue_fails(sqs: Any, queue_url: str) -> N
 # --- Policy, RedrivePolicy, SSE (§4.1, §4.4, §5) -----------------------------------------------------
 
 
-def test_policy_is_stored_and_an_empty_value_removes_it(
-    sqs: Any, queue_url: str
-) -> None:
+def test_policy_is_stored_and_an_empty_value_removes_it(sqs: Any, queue_url: str) -> None:
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -404,9 +366,7 @@ def test_policy_is_stored_and_an_empty_value_removes_it(
         ],
     }
 
-    sqs.set_queue_attributes(
-        QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)}
-    )
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
     stored = queue_attribute(sqs, queue_url, "Policy")
     assert stored is not None
     assert json.loads(stored) == policy
@@ -416,19 +376,13 @@ def test_policy_is_stored_and_an_empty_value_removes_it(
     assert "Policy" not in get_all(sqs, queue_url)
 
 
-def test_redrive_policy_returns_max_receive_count_as_a_number(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_redrive_policy_returns_max_receive_count_as_a_number(sqs: Any, make_queue: QueueFactory) -> None:
     make_queue("dlq")
     url = make_queue("source")
 
     sqs.set_queue_attributes(
         QueueUrl=url,
-        Attributes={
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": "3"}
-            )
-        },
+        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": "3"})},
     )
 
     stored = queue_attribute(sqs, url, "RedrivePolicy")
@@ -443,9 +397,7 @@ def test_empty_redrive_policy_removes_it(sqs: Any, make_queue: QueueFactory) -> 
     make_queue("dlq")
     url = make_queue(
         "source",
-        RedrivePolicy=json.dumps(
-            {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": 2}
-        ),
+        RedrivePolicy=json.dumps({"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": 2}),
     )
     assert "RedrivePolicy" in get_all(sqs, url)
 
@@ -478,9 +430,7 @@ def test_invalid_redrive_policy_is_rejected_with_the_policy_echoed(
 ) -> None:
     make_queue("dlq")
     url = make_queue("source")
-    expected = (
-        f"Value {policy} for parameter RedrivePolicy is invalid. Reason: {reason}"
-    )
+    expected = f"Value {policy} for parameter RedrivePolicy is invalid. Reason: {reason}"
 
     with expect_invalid_parameter_value(sqs, expected):
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
@@ -490,15 +440,11 @@ def test_invalid_redrive_policy_is_rejected_with_the_policy_echoed(
     assert "RedrivePolicy" not in get_all(sqs, url)
 
 
-def test_redrive_policy_to_a_missing_queue_is_rejected(
-    sqs: Any, queue_url: str
-) -> None:
+def test_redrive_policy_to_a_missing_queue_is_rejected(sqs: Any, queue_url: str) -> None:
     policy = '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:nowhere", "maxReceiveCount": 1}'
 
     with expect_invalid_parameter_value(sqs) as err:
-        sqs.set_queue_attributes(
-            QueueUrl=queue_url, Attributes={"RedrivePolicy": policy}
-        )
+        sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"RedrivePolicy": policy})
 
     # §5: the final punctuation of "Dead letter target does not exist" was cut off in the report.
     assert err.value.response["Error"]["Message"].startswith(
@@ -506,12 +452,8 @@ def test_redrive_policy_to_a_missing_queue_is_rejected(
     )
 
 
-def test_kms_key_turns_off_sqs_managed_sse_and_shows_the_reuse_period(
-    sqs: Any, queue_url: str
-) -> None:
-    sqs.set_queue_attributes(
-        QueueUrl=queue_url, Attributes={"KmsMasterKeyId": "alias/aws/sqs"}
-    )
+def test_kms_key_turns_off_sqs_managed_sse_and_shows_the_reuse_period(sqs: Any, queue_url: str) -> None:
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"KmsMasterKeyId": "alias/aws/sqs"})
 
     attributes = get_all(sqs, queue_url)
     assert attributes["KmsMasterKeyId"] == "alias/aws/sqs"
@@ -519,9 +461,7 @@ def test_kms_key_turns_off_sqs_managed_sse_and_shows_the_reuse_period(
     assert attributes["SqsManagedSseEnabled"] == "false"
 
 
-def test_kms_and_sqs_managed_sse_are_mutually_exclusive(
-    sqs: Any, queue_url: str
-) -> None:
+def test_kms_and_sqs_managed_sse_are_mutually_exclusive(sqs: Any, queue_url: str) -> None:
     with expect_invalid_attribute_name(
         sqs,
         "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.",
@@ -540,34 +480,24 @@ def test_kms_data_key_reuse_period_range(sqs: Any, queue_url: str) -> None:
             "KmsDataKeyReusePeriodSeconds": "60",
         },
     )
-    sqs.set_queue_attributes(
-        QueueUrl=queue_url, Attributes={"KmsDataKeyReusePeriodSeconds": "86400"}
-    )
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"KmsDataKeyReusePeriodSeconds": "86400"})
     assert queue_attribute(sqs, queue_url, "KmsDataKeyReusePeriodSeconds") == "86400"
 
     for bad in ("59", "86401"):
         with expect_invalid_attribute_value(sqs):
-            sqs.set_queue_attributes(
-                QueueUrl=queue_url, Attributes={"KmsDataKeyReusePeriodSeconds": bad}
-            )
+            sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"KmsDataKeyReusePeriodSeconds": bad})
 
 
-def test_redrive_policy_to_a_fifo_queue_is_rejected_for_a_standard_source(
-    sqs: Any, queue_url: str
-) -> None:
+def test_redrive_policy_to_a_fifo_queue_is_rejected_for_a_standard_source(sqs: Any, queue_url: str) -> None:
     sqs.create_queue(QueueName="dlq.fifo", Attributes={"FifoQueue": "true"})
-    policy = json.dumps(
-        {"deadLetterTargetArn": arn_of("dlq.fifo"), "maxReceiveCount": 1}
-    )
+    policy = json.dumps({"deadLetterTargetArn": arn_of("dlq.fifo"), "maxReceiveCount": 1})
 
     # §5 (sic, two periods).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..",
     ):
-        sqs.set_queue_attributes(
-            QueueUrl=queue_url, Attributes={"RedrivePolicy": policy}
-        )
+        sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"RedrivePolicy": policy})
 
 
 @pytest.mark.parametrize("count", [0, 1001, -1])
@@ -576,9 +506,7 @@ def test_redrive_policy_max_receive_count_out_of_range_is_rejected(
 ) -> None:
     make_queue("dlq")
     url = make_queue("source")
-    policy = json.dumps(
-        {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count}
-    )
+    policy = json.dumps({"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count})
 
     with expect_invalid_parameter_value(sqs) as err:
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
@@ -594,19 +522,13 @@ def test_redrive_policy_max_receive_count_out_of_range_is_rejected(
 
 
 @pytest.mark.parametrize("count", [1, 1000])
-def test_redrive_policy_max_receive_count_bounds_are_accepted(
-    sqs: Any, make_queue: QueueFactory, count: int
-) -> None:
+def test_redrive_policy_max_receive_count_bounds_are_accepted(sqs: Any, make_queue: QueueFactory, count: int) -> None:
     make_queue("dlq")
     url = make_queue("source")
 
     sqs.set_queue_attributes(
         QueueUrl=url,
-        Attributes={
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count}
-            )
-        },
+        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": count})},
     )
 
     stored = queue_attribute(sqs, url, "RedrivePolicy")

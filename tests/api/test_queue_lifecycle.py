@@ -32,9 +32,7 @@ BAD_NAME_TEXT = "Can only include alphanumeric characters, hyphens, or underscor
     ["a", "x" * 80, "Orders_v2-blue", "0123456789", "-_-"],
     ids=["one-char", "80-chars", "mixed", "digits", "punctuation-only"],
 )
-def test_create_queue_accepts_valid_names_and_returns_the_queue_url(
-    sqs: Any, name: str
-) -> None:
+def test_create_queue_accepts_valid_names_and_returns_the_queue_url(sqs: Any, name: str) -> None:
     response = sqs.create_queue(QueueName=name)
 
     assert response["QueueUrl"] == url_of(name)
@@ -75,9 +73,7 @@ def test_queue_names_are_case_sensitive(sqs: Any) -> None:
     sqs.send_message(QueueUrl=lower, MessageBody="for lower")
 
     assert lower != upper
-    assert sorted(sqs.list_queues()["QueueUrls"]) == sorted(
-        [url_of("orders"), url_of("Orders")]
-    )
+    assert sorted(sqs.list_queues()["QueueUrls"]) == sorted([url_of("orders"), url_of("Orders")])
     assert counters(sqs, upper) == (0, 0, 0)
     assert counters(sqs, lower) == (1, 0, 0)
 
@@ -101,24 +97,12 @@ def test_create_queue_without_attributes_returns_a_queue_with_non_default_attrib
     assert sqs.create_queue(QueueName="custom")["QueueUrl"] == url
 
 
-def test_create_queue_with_matching_subset_of_attributes_returns_the_url(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_with_matching_subset_of_attributes_returns_the_url(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("subset", VisibilityTimeout=60, DelaySeconds=5)
 
-    assert (
-        sqs.create_queue(QueueName="subset", Attributes={"VisibilityTimeout": "60"})[
-            "QueueUrl"
-        ]
-        == url
-    )
+    assert sqs.create_queue(QueueName="subset", Attributes={"VisibilityTimeout": "60"})["QueueUrl"] == url
     # A default value that the queue still has also matches.
-    assert (
-        sqs.create_queue(
-            QueueName="subset", Attributes={"MessageRetentionPeriod": "345600"}
-        )["QueueUrl"]
-        == url
-    )
+    assert sqs.create_queue(QueueName="subset", Attributes={"MessageRetentionPeriod": "345600"})["QueueUrl"] == url
 
 
 def test_create_queue_with_a_differing_attribute_fails_with_queue_name_exists(
@@ -139,19 +123,12 @@ def test_create_queue_with_a_differing_attribute_fails_with_queue_name_exists(
         )
 
 
-def test_create_queue_compares_against_current_attribute_values(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_compares_against_current_attribute_values(sqs: Any, make_queue: QueueFactory) -> None:
     # §4.1: the comparison uses the values after SetQueueAttributes, not the creation request.
     url = make_queue("current", VisibilityTimeout=45)
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "60"})
 
-    assert (
-        sqs.create_queue(QueueName="current", Attributes={"VisibilityTimeout": "60"})[
-            "QueueUrl"
-        ]
-        == url
-    )
+    assert sqs.create_queue(QueueName="current", Attributes={"VisibilityTimeout": "60"})["QueueUrl"] == url
     with expect_error(
         sqs,
         code="QueueAlreadyExists",
@@ -162,23 +139,16 @@ def test_create_queue_compares_against_current_attribute_values(
         sqs.create_queue(QueueName="current", Attributes={"VisibilityTimeout": "45"})
 
 
-def test_create_queue_is_idempotent_after_messages_change_the_counters(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_is_idempotent_after_messages_change_the_counters(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("busy", DelaySeconds=0)
     sqs.send_message(QueueUrl=url, MessageBody="one")
     sqs.send_message(QueueUrl=url, MessageBody="two", DelaySeconds=10)
     receive(sqs, url)
 
-    assert (
-        sqs.create_queue(QueueName="busy", Attributes={"DelaySeconds": "0"})["QueueUrl"]
-        == url
-    )
+    assert sqs.create_queue(QueueName="busy", Attributes={"DelaySeconds": "0"})["QueueUrl"] == url
 
 
-def test_create_queue_with_the_same_tags_returns_the_url(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_with_the_same_tags_returns_the_url(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("tagged", tags={"team": "red"})
 
     assert sqs.create_queue(QueueName="tagged", tags={"team": "red"})["QueueUrl"] == url
@@ -187,29 +157,21 @@ def test_create_queue_with_the_same_tags_returns_the_url(
     assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "red"}
 
 
-def test_create_queue_with_different_tags_fails_instead_of_retagging(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_with_different_tags_fails_instead_of_retagging(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("tagged", tags={"team": "red"})
 
-    with expect_error(
-        sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"
-    ):
+    with expect_error(sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"):
         # Text when only tags differ is not recorded (§17.19).
         sqs.create_queue(QueueName="tagged", tags={"team": "blue"})
 
     assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "red"}
 
 
-def test_create_queue_with_tags_fails_for_an_existing_untagged_queue(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_with_tags_fails_for_an_existing_untagged_queue(sqs: Any, make_queue: QueueFactory) -> None:
     # §4.1: "even when the queue has no tags".
     url = make_queue("untagged")
 
-    with expect_error(
-        sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"
-    ):
+    with expect_error(sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"):
         # Text when only tags differ is not recorded (§17.19).
         sqs.create_queue(QueueName="untagged", tags={"team": "red"})
 
@@ -218,7 +180,9 @@ def test_create_queue_with_tags_fails_for_an_existing_untagged_queue(
 
 # --- CreateQueue after DeleteQueue: QueueDeletedRecently (§4.1) ----------------------------
 
-DELETED_RECENTLY_TEXT = "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+DELETED_RECENTLY_TEXT = (
+    "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+)
 
 
 def test_recreating_a_deleted_queue_within_60_seconds_fails(
@@ -260,14 +224,12 @@ def test_recreated_queue_after_60_seconds_is_empty_and_has_default_attributes(
 
     assert sqs.create_queue(QueueName="reborn")["QueueUrl"] == url
     assert counters(sqs, url) == (0, 0, 0)
-    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])[
-        "Attributes"
-    ] == {"VisibilityTimeout": "30"}
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])["Attributes"] == {
+        "VisibilityTimeout": "30"
+    }
 
 
-def test_deleting_a_queue_does_not_block_other_names(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_deleting_a_queue_does_not_block_other_names(sqs: Any, make_queue: QueueFactory) -> None:
     sqs.delete_queue(QueueUrl=make_queue("gone"))
 
     assert sqs.create_queue(QueueName="gone-2")["QueueUrl"] == url_of("gone-2")
@@ -281,17 +243,10 @@ def test_get_queue_url_returns_the_url(sqs: Any, make_queue: QueueFactory) -> No
     url = make_queue("lookup")
 
     assert sqs.get_queue_url(QueueName="lookup")["QueueUrl"] == url
-    assert (
-        sqs.get_queue_url(QueueName="lookup", QueueOwnerAWSAccountId="123456789012")[
-            "QueueUrl"
-        ]
-        == url
-    )
+    assert sqs.get_queue_url(QueueName="lookup", QueueOwnerAWSAccountId="123456789012")["QueueUrl"] == url
 
 
-def test_get_queue_url_of_missing_queue_fails(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_get_queue_url_of_missing_queue_fails(sqs: Any, make_queue: QueueFactory) -> None:
     make_queue("lookup")
 
     with expect_no_such_queue(sqs):
@@ -300,9 +255,7 @@ def test_get_queue_url_of_missing_queue_fails(
         sqs.get_queue_url(QueueName="LOOKUP")
 
 
-def test_get_queue_url_with_an_owner_account_that_has_no_such_queue_fails(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_get_queue_url_with_an_owner_account_that_has_no_such_queue_fails(sqs: Any, make_queue: QueueFactory) -> None:
     make_queue("mine")
 
     # §4.2: a cross-account lookup that finds nothing answers NonExistentQueue; AWS's query-protocol
@@ -317,9 +270,7 @@ def test_get_queue_url_with_an_owner_account_that_has_no_such_queue_fails(
         sqs.get_queue_url(QueueName="mine", QueueOwnerAWSAccountId="111122223333")
 
 
-def test_get_queue_url_of_a_deleted_queue_fails(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_get_queue_url_of_a_deleted_queue_fails(sqs: Any, make_queue: QueueFactory) -> None:
     sqs.delete_queue(QueueUrl=make_queue("short-lived"))
 
     # AWS may take up to 60 s to forget a queue (§4.2); DESIGN.md: the simulator applies at once.
@@ -330,27 +281,21 @@ def test_get_queue_url_of_a_deleted_queue_fails(
 # --- QueueUrl forms (§2.4) -------------------------------------------------------------------
 
 
-def test_bare_queue_name_is_accepted_as_queue_url(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_bare_queue_name_is_accepted_as_queue_url(sqs: Any, make_queue: QueueFactory) -> None:
     make_queue("by-name")
 
     sqs.send_message(QueueUrl="by-name", MessageBody="hello")
 
-    assert sqs.get_queue_attributes(
-        QueueUrl="by-name", AttributeNames=["ApproximateNumberOfMessages"]
-    )["Attributes"] == {"ApproximateNumberOfMessages": "1"}
+    assert sqs.get_queue_attributes(QueueUrl="by-name", AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"
+    ] == {"ApproximateNumberOfMessages": "1"}
 
 
 def test_queue_url_that_names_no_queue_fails(sqs: Any) -> None:
     with expect_no_such_queue(sqs):
-        sqs.get_queue_attributes(
-            QueueUrl="http://whatever-incorrect-queue-address", AttributeNames=["All"]
-        )
+        sqs.get_queue_attributes(QueueUrl="http://whatever-incorrect-queue-address", AttributeNames=["All"])
     with expect_no_such_queue(sqs):
-        sqs.send_message(
-            QueueUrl="https://queue.amazonaws.com/123456789012/unknown", MessageBody="x"
-        )
+        sqs.send_message(QueueUrl="https://queue.amazonaws.com/123456789012/unknown", MessageBody="x")
 
 
 def test_queue_of_another_region_is_not_found(sqs: Any, sqs_mock: SqsMock) -> None:
@@ -373,9 +318,7 @@ def test_list_queues_without_queues_has_no_queue_urls_key(sqs: Any) -> None:
     assert "NextToken" not in response
 
 
-def test_list_queues_lists_every_queue_of_the_account_and_region(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_lists_every_queue_of_the_account_and_region(sqs: Any, make_queue: QueueFactory) -> None:
     urls = [make_queue(f"all-{i}") for i in range(5)]
 
     response = sqs.list_queues()
@@ -384,25 +327,19 @@ def test_list_queues_lists_every_queue_of_the_account_and_region(
     assert "NextToken" not in response
 
 
-def test_list_queues_prefix_is_a_case_sensitive_prefix_match(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_prefix_is_a_case_sensitive_prefix_match(sqs: Any, make_queue: QueueFactory) -> None:
     orders = make_queue("orders")
     orders_dlq = make_queue("orders-dlq")
     make_queue("Orders-upper")
     make_queue("my-orders")
 
-    assert sorted(sqs.list_queues(QueueNamePrefix="orders")["QueueUrls"]) == sorted(
-        [orders, orders_dlq]
-    )
+    assert sorted(sqs.list_queues(QueueNamePrefix="orders")["QueueUrls"]) == sorted([orders, orders_dlq])
     assert sqs.list_queues(QueueNamePrefix="orders-")["QueueUrls"] == [orders_dlq]
     assert "QueueUrls" not in sqs.list_queues(QueueNamePrefix="ORDERS")
     assert "QueueUrls" not in sqs.list_queues(QueueNamePrefix="nothing")
 
 
-def test_list_queues_pages_with_max_results_and_next_token(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_pages_with_max_results_and_next_token(sqs: Any, make_queue: QueueFactory) -> None:
     # §4.2: ten queues -0 … -9, MaxResults=2 → -0, -1 plus a NextToken; the next page ends the list.
     urls = [make_queue(f"p-test-queue-{i}") for i in range(10)]
 
@@ -410,16 +347,12 @@ def test_list_queues_pages_with_max_results_and_next_token(
     assert first["QueueUrls"] == urls[:2]
     assert first["NextToken"]
 
-    second = sqs.list_queues(
-        QueueNamePrefix="p-test", MaxResults=1000, NextToken=first["NextToken"]
-    )
+    second = sqs.list_queues(QueueNamePrefix="p-test", MaxResults=1000, NextToken=first["NextToken"])
     assert second["QueueUrls"] == urls[2:]
     assert "NextToken" not in second
 
 
-def test_list_queues_paging_visits_every_queue_once(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_paging_visits_every_queue_once(sqs: Any, make_queue: QueueFactory) -> None:
     urls = {make_queue(f"page-{i:02}") for i in range(7)}
     seen: list[str] = []
     kwargs: dict[str, Any] = {"MaxResults": 3}
@@ -437,9 +370,7 @@ def test_list_queues_paging_visits_every_queue_once(
     assert sorted(seen) == sorted(urls)
 
 
-def test_list_queues_page_that_ends_the_list_has_no_next_token(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_page_that_ends_the_list_has_no_next_token(sqs: Any, make_queue: QueueFactory) -> None:
     for i in range(3):
         make_queue(f"exact-{i}")
 
@@ -449,9 +380,7 @@ def test_list_queues_page_that_ends_the_list_has_no_next_token(
     assert "NextToken" not in response
 
 
-def test_list_queues_without_max_results_has_no_next_token(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_without_max_results_has_no_next_token(sqs: Any, make_queue: QueueFactory) -> None:
     for i in range(12):
         make_queue(f"many-{i}")
 
@@ -462,17 +391,13 @@ def test_list_queues_without_max_results_has_no_next_token(
 
 
 @pytest.mark.parametrize("max_results", [0, 1001, -1])
-def test_list_queues_rejects_max_results_out_of_range(
-    sqs: Any, max_results: int
-) -> None:
+def test_list_queues_rejects_max_results_out_of_range(sqs: Any, max_results: int) -> None:
     # §4.2: MaxResults 1-1000; the AWS text for a violation is not recorded (§17.9).
     with expect_invalid_parameter_value(sqs):
         sqs.list_queues(MaxResults=max_results)
 
 
-def test_list_queues_does_not_list_deleted_queues(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_list_queues_does_not_list_deleted_queues(sqs: Any, make_queue: QueueFactory) -> None:
     keep = make_queue("keep")
     sqs.delete_queue(QueueUrl=make_queue("drop"))
 
@@ -483,9 +408,7 @@ def test_list_queues_does_not_list_deleted_queues(
 # --- DeleteQueue (§4.2) ------------------------------------------------------------------------
 
 
-def test_delete_queue_deletes_a_queue_with_messages(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_delete_queue_deletes_a_queue_with_messages(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("full")
     for i in range(3):
         sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
@@ -505,9 +428,7 @@ def test_delete_missing_queue_fails(sqs: Any) -> None:
         sqs.delete_queue(QueueUrl=url_of("never-created"))
 
 
-def test_delete_queue_twice_fails_the_second_time(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_delete_queue_twice_fails_the_second_time(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("once")
     sqs.delete_queue(QueueUrl=url)
 
@@ -538,9 +459,7 @@ def test_purge_deletes_visible_in_flight_and_delayed_messages(
     assert counters(sqs, url) == (0, 0, 0)
 
 
-def test_second_purge_within_60_seconds_fails_with_403(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_second_purge_within_60_seconds_fails_with_403(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("purged")
     sqs.purge_queue(QueueUrl=url)
 

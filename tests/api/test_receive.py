@@ -55,9 +55,7 @@ def test_receive_defaults_to_one_message(sqs: Any, queue_url: str) -> None:
     assert counters(sqs, queue_url) == (2, 1, 0)
 
 
-def test_receive_returns_at_most_max_number_of_messages(
-    sqs: Any, queue_url: str
-) -> None:
+def test_receive_returns_at_most_max_number_of_messages(sqs: Any, queue_url: str) -> None:
     bodies = send_bodies(sqs, queue_url, 15)
 
     # §10: AWS's short poll may return fewer; the simulator delivers what is available.
@@ -82,16 +80,12 @@ def test_received_message_has_the_documented_members(sqs: Any, queue_url: str) -
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_max_number_of_messages_bounds_are_accepted(
-    sqs: Any, queue_url: str, count: int
-) -> None:
+def test_max_number_of_messages_bounds_are_accepted(sqs: Any, queue_url: str, count: int) -> None:
     assert receive(sqs, queue_url, MaxNumberOfMessages=count) == []
 
 
 @pytest.mark.parametrize("count", [0, 11, -1, 100])
-def test_max_number_of_messages_out_of_range_is_rejected(
-    sqs: Any, queue_url: str, count: int
-) -> None:
+def test_max_number_of_messages_out_of_range_is_rejected(sqs: Any, queue_url: str, count: int) -> None:
     with expect_invalid_parameter_value(
         sqs,
         f"Value {count} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.",
@@ -100,9 +94,7 @@ def test_max_number_of_messages_out_of_range_is_rejected(
 
 
 @pytest.mark.parametrize("wait", [21, -1])
-def test_wait_time_seconds_out_of_range_is_rejected(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str, wait: int
-) -> None:
+def test_wait_time_seconds_out_of_range_is_rejected(sqs: Any, sqs_mock: SqsMock, queue_url: str, wait: int) -> None:
     before = sqs_mock.now
 
     with expect_invalid_parameter_value(
@@ -115,18 +107,14 @@ def test_wait_time_seconds_out_of_range_is_rejected(
 
 
 @pytest.mark.parametrize("timeout", [0, 43200])
-def test_receive_visibility_timeout_bounds_are_accepted(
-    sqs: Any, queue_url: str, timeout: int
-) -> None:
+def test_receive_visibility_timeout_bounds_are_accepted(sqs: Any, queue_url: str, timeout: int) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     assert len(receive(sqs, queue_url, VisibilityTimeout=timeout)) == 1
 
 
 @pytest.mark.parametrize("timeout", [-1, 43201])
-def test_receive_visibility_timeout_out_of_range_is_rejected(
-    sqs: Any, queue_url: str, timeout: int
-) -> None:
+def test_receive_visibility_timeout_out_of_range_is_rejected(sqs: Any, queue_url: str, timeout: int) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     with expect_invalid_parameter_value(sqs):
@@ -178,9 +166,7 @@ def test_receive_visibility_timeout_overrides_the_queue_default_once(
     assert len(receive(sqs, url)) == 1
 
 
-def test_receive_with_zero_visibility_timeout_leaves_the_message_receivable(
-    sqs: Any, queue_url: str
-) -> None:
+def test_receive_with_zero_visibility_timeout_leaves_the_message_receivable(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="peek")
 
     [first] = receive(
@@ -199,15 +185,11 @@ def test_receive_with_zero_visibility_timeout_leaves_the_message_receivable(
 
     assert first["MessageId"] == second["MessageId"]
     assert first["Attributes"]["ApproximateReceiveCount"] == "1"
-    assert (
-        second["Attributes"]["ApproximateReceiveCount"] == "2"
-    )  # still counts as a receive (§7)
+    assert second["Attributes"]["ApproximateReceiveCount"] == "2"  # still counts as a receive (§7)
     assert first["ReceiptHandle"] != second["ReceiptHandle"]
 
 
-def test_every_receive_issues_a_new_receipt_handle(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_every_receive_issues_a_new_receipt_handle(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     handles = []
     for _ in range(4):
@@ -221,9 +203,7 @@ def test_every_receive_issues_a_new_receipt_handle(
 # --- Counters (§16) ------------------------------------------------------------------------------------
 
 
-def test_counters_follow_receive_and_visibility_expiry(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_counters_follow_receive_and_visibility_expiry(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     send_bodies(sqs, queue_url, 6)
     assert counters(sqs, queue_url) == (6, 0, 0)
 
@@ -237,9 +217,7 @@ def test_counters_follow_receive_and_visibility_expiry(
 # --- Long polling on the virtual clock (§10, DESIGN.md "Clock") --------------------------------------
 
 
-def test_long_poll_on_an_empty_queue_advances_time_by_the_wait(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_long_poll_on_an_empty_queue_advances_time_by_the_wait(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     start = sqs_mock.now
 
     response = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=20)
@@ -248,29 +226,21 @@ def test_long_poll_on_an_empty_queue_advances_time_by_the_wait(
     assert sqs_mock.now - start == timedelta(seconds=20)
 
 
-def test_long_poll_returns_at_once_when_a_message_is_visible(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_long_poll_returns_at_once_when_a_message_is_visible(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="ready")
     start = sqs_mock.now
 
-    response = sqs.receive_message(
-        QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10
-    )
+    response = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10)
 
     assert [m["Body"] for m in response["Messages"]] == ["ready"]
     assert sqs_mock.now == start
 
 
-def test_long_poll_wakes_when_a_delayed_message_becomes_visible(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_long_poll_wakes_when_a_delayed_message_becomes_visible(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="soon", DelaySeconds=5)
     start = sqs_mock.now
 
-    response = sqs.receive_message(
-        QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10
-    )
+    response = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10)
 
     assert [m["Body"] for m in response["Messages"]] == ["soon"]
     assert sqs_mock.now - start == timedelta(seconds=5)
@@ -291,9 +261,7 @@ def test_long_poll_wakes_when_an_in_flight_message_times_out(
     assert sqs_mock.now - start == timedelta(seconds=7)
 
 
-def test_long_poll_ends_empty_when_the_delay_outlasts_the_wait(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_long_poll_ends_empty_when_the_delay_outlasts_the_wait(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="too late", DelaySeconds=30)
     start = sqs_mock.now
 
@@ -312,17 +280,13 @@ def test_long_poll_returns_the_first_message_without_filling_the_batch(
     sqs.send_message(QueueUrl=queue_url, MessageBody="second", DelaySeconds=8)
     start = sqs_mock.now
 
-    response = sqs.receive_message(
-        QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10
-    )
+    response = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=20, MaxNumberOfMessages=10)
 
     assert [m["Body"] for m in response["Messages"]] == ["first"]
     assert sqs_mock.now - start == timedelta(seconds=2)
 
 
-def test_queue_receive_wait_time_is_the_default_wait(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_queue_receive_wait_time_is_the_default_wait(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("waiting", ReceiveMessageWaitTimeSeconds=10)
     start = sqs_mock.now
 
@@ -344,9 +308,7 @@ def test_explicit_zero_wait_is_a_short_poll_on_a_long_poll_queue(
     assert sqs_mock.now == start
 
 
-def test_short_poll_does_not_move_time(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_short_poll_does_not_move_time(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="later", DelaySeconds=5)
     start = sqs_mock.now
 
@@ -357,9 +319,7 @@ def test_short_poll_does_not_move_time(
 # --- System attributes on receive (§6.5) ---------------------------------------------------------------
 
 
-def test_no_system_attribute_names_means_no_attributes_key(
-    sqs: Any, queue_url: str
-) -> None:
+def test_no_system_attribute_names_means_no_attributes_key(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     [message] = receive(sqs, queue_url)
@@ -374,9 +334,7 @@ def test_no_system_attribute_names_means_no_attributes_key(
         "AttributeNames",
     ],
 )
-def test_all_returns_the_standard_receive_attributes(
-    sqs: Any, queue_url: str, parameter: str
-) -> None:
+def test_all_returns_the_standard_receive_attributes(sqs: Any, queue_url: str, parameter: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     [message] = receive(sqs, queue_url, **{parameter: ["All"]})
@@ -398,9 +356,7 @@ def test_specific_names_return_only_those(sqs: Any, queue_url: str) -> None:
     assert set(message["Attributes"]) == {"SentTimestamp", "ApproximateReceiveCount"}
 
 
-def test_names_that_do_not_apply_to_a_standard_queue_are_skipped(
-    sqs: Any, queue_url: str
-) -> None:
+def test_names_that_do_not_apply_to_a_standard_queue_are_skipped(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     [message] = receive(
@@ -419,9 +375,7 @@ def test_names_that_do_not_apply_to_a_standard_queue_are_skipped(
     assert set(message["Attributes"]) == {"SenderId"}
 
 
-def test_only_inapplicable_names_give_no_attributes_key(
-    sqs: Any, queue_url: str
-) -> None:
+def test_only_inapplicable_names_give_no_attributes_key(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     [message] = receive(sqs, queue_url, MessageSystemAttributeNames=["SequenceNumber"])
@@ -430,14 +384,10 @@ def test_only_inapplicable_names_give_no_attributes_key(
 
 
 @needs_message_system_attribute_names
-def test_all_plus_a_deprecated_name_returns_everything(
-    sqs: Any, queue_url: str
-) -> None:
+def test_all_plus_a_deprecated_name_returns_everything(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
-    [message] = receive(
-        sqs, queue_url, MessageSystemAttributeNames=["All"], AttributeNames=["SenderId"]
-    )
+    [message] = receive(sqs, queue_url, MessageSystemAttributeNames=["All"], AttributeNames=["SenderId"])
 
     assert set(message["Attributes"]) == RECEIVE_ALL
 
@@ -457,9 +407,7 @@ def test_both_parameters_combine(sqs: Any, queue_url: str) -> None:
     assert set(message["Attributes"]) == {"SentTimestamp", "ApproximateReceiveCount"}
 
 
-def test_timestamps_and_receive_count_follow_the_virtual_clock(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_timestamps_and_receive_count_follow_the_virtual_clock(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sent_at = epoch_ms(sqs_mock.now)
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     sqs_mock.advance(3.5)
@@ -470,21 +418,15 @@ def test_timestamps_and_receive_count_follow_the_virtual_clock(
     [second] = receive(sqs, queue_url, MessageSystemAttributeNames=["All"])
 
     assert first["Attributes"]["SentTimestamp"] == str(sent_at)
-    assert first["Attributes"]["ApproximateFirstReceiveTimestamp"] == str(
-        first_receive_at
-    )
+    assert first["Attributes"]["ApproximateFirstReceiveTimestamp"] == str(first_receive_at)
     assert first["Attributes"]["ApproximateReceiveCount"] == "1"
     assert second["Attributes"]["SentTimestamp"] == str(sent_at)
-    assert second["Attributes"]["ApproximateFirstReceiveTimestamp"] == str(
-        first_receive_at
-    )
+    assert second["Attributes"]["ApproximateFirstReceiveTimestamp"] == str(first_receive_at)
     assert second["Attributes"]["ApproximateReceiveCount"] == "2"
     assert second["Attributes"]["SenderId"] == first["Attributes"]["SenderId"]
 
 
-def test_message_group_id_is_returned_with_all_when_sent(
-    sqs: Any, queue_url: str
-) -> None:
+def test_message_group_id_is_returned_with_all_when_sent(sqs: Any, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x", MessageGroupId="tenant-a")
 
     [message] = receive(sqs, queue_url, MessageSystemAttributeNames=["All"])

@@ -25,9 +25,7 @@ from .api_support import (
 from .conftest import QueueFactory
 
 ONE_MIB = 1_048_576
-TRACE_HEADER = (
-    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-)
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 #: §6.1: characters SQS accepts in a body.
 ALLOWED_CHARACTERS = st.one_of(
@@ -54,17 +52,12 @@ def test_send_message_returns_message_id_and_body_md5(sqs: Any, queue_url: str) 
 
 
 def test_each_send_gets_a_new_message_id(sqs: Any, queue_url: str) -> None:
-    ids = {
-        sqs.send_message(QueueUrl=queue_url, MessageBody="same")["MessageId"]
-        for _ in range(5)
-    }
+    ids = {sqs.send_message(QueueUrl=queue_url, MessageBody="same")["MessageId"] for _ in range(5)}
 
     assert len(ids) == 5
 
 
-def test_sent_message_is_received_with_the_same_id_body_and_md5(
-    sqs: Any, queue_url: str
-) -> None:
+def test_sent_message_is_received_with_the_same_id_body_and_md5(sqs: Any, queue_url: str) -> None:
     sent = sqs.send_message(QueueUrl=queue_url, MessageBody="msg")
 
     [message] = receive(sqs, queue_url)
@@ -103,9 +96,7 @@ def test_sent_message_is_received_with_the_same_id_body_and_md5(
         "mixed-unicode",
     ],
 )
-def test_allowed_bodies_round_trip_byte_exact(
-    sqs: Any, queue_url: str, body: str
-) -> None:
+def test_allowed_bodies_round_trip_byte_exact(sqs: Any, queue_url: str, body: str) -> None:
     sent = sqs.send_message(QueueUrl=queue_url, MessageBody=body)
 
     [message] = receive(sqs, queue_url)
@@ -128,9 +119,7 @@ def test_allowed_bodies_round_trip_byte_exact(
     ],
     ids=["x7", "x0", "x8", "xB", "xC", "x1F", "xFFFE", "xFFFF"],
 )
-def test_forbidden_characters_are_rejected(
-    sqs: Any, queue_url: str, body: str, reported: str
-) -> None:
+def test_forbidden_characters_are_rejected(sqs: Any, queue_url: str, body: str, reported: str) -> None:
     with expect_error(
         sqs,
         code="InvalidMessageContents",
@@ -159,9 +148,7 @@ def test_send_to_missing_queue_fails(sqs: Any) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(body=st.text(ALLOWED_CHARACTERS, min_size=1, max_size=300))
-def test_any_body_of_allowed_characters_round_trips_with_its_md5(
-    sqs: Any, make_queue: QueueFactory, body: str
-) -> None:
+def test_any_body_of_allowed_characters_round_trips_with_its_md5(sqs: Any, make_queue: QueueFactory, body: str) -> None:
     url = make_queue()
     sent = sqs.send_message(QueueUrl=url, MessageBody=body)
 
@@ -176,9 +163,7 @@ def test_any_body_of_allowed_characters_round_trips_with_its_md5(
 # --- Size (§6.1) ---------------------------------------------------------------------------------
 
 
-def test_body_of_exactly_the_default_maximum_is_accepted(
-    sqs: Any, queue_url: str
-) -> None:
+def test_body_of_exactly_the_default_maximum_is_accepted(sqs: Any, queue_url: str) -> None:
     body = "x" * ONE_MIB
 
     sent = sqs.send_message(QueueUrl=queue_url, MessageBody=body)
@@ -188,9 +173,7 @@ def test_body_of_exactly_the_default_maximum_is_accepted(
     assert sent["MD5OfMessageBody"] == md5_hex(body)
 
 
-def test_body_one_byte_over_the_default_maximum_is_rejected(
-    sqs: Any, queue_url: str
-) -> None:
+def test_body_one_byte_over_the_default_maximum_is_rejected(sqs: Any, queue_url: str) -> None:
     with expect_invalid_parameter_value(
         sqs,
         "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.",
@@ -198,9 +181,7 @@ def test_body_one_byte_over_the_default_maximum_is_rejected(
         sqs.send_message(QueueUrl=queue_url, MessageBody="x" * (ONE_MIB + 1))
 
 
-def test_size_limit_follows_the_queue_maximum_message_size(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_size_limit_follows_the_queue_maximum_message_size(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("small", MaximumMessageSize=1024)
 
     sqs.send_message(QueueUrl=url, MessageBody="x" * 1024)
@@ -222,55 +203,35 @@ def test_size_counts_utf8_bytes(sqs: Any, make_queue: QueueFactory) -> None:
         sqs,
         "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.",
     ):
-        sqs.send_message(
-            QueueUrl=url, MessageBody="\u00e9" * 512 + "a"
-        )  # 1025 bytes, 513 characters
+        sqs.send_message(QueueUrl=url, MessageBody="\u00e9" * 512 + "a")  # 1025 bytes, 513 characters
 
 
-def test_size_counts_message_attribute_name_type_and_value(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_size_counts_message_attribute_name_type_and_value(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("small", MaximumMessageSize=1024)
-    attributes = {
-        "attr": {"DataType": "String", "StringValue": "value"}
-    }  # 4 + 6 + 5 = 15 bytes
-    binary = {
-        "bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01\x02"}
-    }  # 3 + 6 + 3 = 12 bytes
+    attributes = {"attr": {"DataType": "String", "StringValue": "value"}}  # 4 + 6 + 5 = 15 bytes
+    binary = {"bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01\x02"}}  # 3 + 6 + 3 = 12 bytes
 
-    sqs.send_message(
-        QueueUrl=url, MessageBody="x" * (1024 - 15), MessageAttributes=attributes
-    )
-    sqs.send_message(
-        QueueUrl=url, MessageBody="x" * (1024 - 12), MessageAttributes=binary
-    )
+    sqs.send_message(QueueUrl=url, MessageBody="x" * (1024 - 15), MessageAttributes=attributes)
+    sqs.send_message(QueueUrl=url, MessageBody="x" * (1024 - 12), MessageAttributes=binary)
     with expect_invalid_parameter_value(
         sqs,
         "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.",
     ):
-        sqs.send_message(
-            QueueUrl=url, MessageBody="x" * (1024 - 14), MessageAttributes=attributes
-        )
+        sqs.send_message(QueueUrl=url, MessageBody="x" * (1024 - 14), MessageAttributes=attributes)
     with expect_invalid_parameter_value(
         sqs,
         "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.",
     ):
-        sqs.send_message(
-            QueueUrl=url, MessageBody="x" * (1024 - 11), MessageAttributes=binary
-        )
+        sqs.send_message(QueueUrl=url, MessageBody="x" * (1024 - 11), MessageAttributes=binary)
 
 
-def test_system_attributes_do_not_count_toward_the_size(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_system_attributes_do_not_count_toward_the_size(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("small", MaximumMessageSize=1024)
 
     sent = sqs.send_message(
         QueueUrl=url,
         MessageBody="x" * 1024,
-        MessageSystemAttributes={
-            "AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}
-        },
+        MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}},
     )
 
     assert sent["MD5OfMessageSystemAttributes"] == "5ae4d5d7636402d80f4eb6d213245a88"
@@ -280,9 +241,7 @@ def test_system_attributes_do_not_count_toward_the_size(
 
 
 @pytest.mark.parametrize("delay", [0, 1, 900])
-def test_send_accepts_delay_seconds_in_range(
-    sqs: Any, queue_url: str, delay: int
-) -> None:
+def test_send_accepts_delay_seconds_in_range(sqs: Any, queue_url: str, delay: int) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="later", DelaySeconds=delay)
 
 
@@ -314,9 +273,7 @@ def test_aws_trace_header_digest_and_receive(sqs: Any, queue_url: str) -> None:
     sent = sqs.send_message(
         QueueUrl=queue_url,
         MessageBody="traced",
-        MessageSystemAttributes={
-            "AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}
-        },
+        MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}},
     )
 
     assert sent["MD5OfMessageSystemAttributes"] == "5ae4d5d7636402d80f4eb6d213245a88"
@@ -333,16 +290,12 @@ def test_aws_trace_header_digest_and_receive(sqs: Any, queue_url: str) -> None:
     assert "MD5OfMessageAttributes" not in message
 
 
-def test_system_attributes_do_not_change_the_user_attribute_digest(
-    sqs: Any, queue_url: str
-) -> None:
+def test_system_attributes_do_not_change_the_user_attribute_digest(sqs: Any, queue_url: str) -> None:
     sent = sqs.send_message(
         QueueUrl=queue_url,
         MessageBody="traced",
         MessageAttributes={"Foo": {"DataType": "String", "StringValue": "Bar"}},
-        MessageSystemAttributes={
-            "AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}
-        },
+        MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}},
     )
 
     assert sent["MD5OfMessageAttributes"] == "ae7155c6026991b6d54b11589678bf9c"
@@ -352,12 +305,8 @@ def test_system_attributes_do_not_change_the_user_attribute_digest(
 # --- MessageGroupId on standard queues: fair queues (§12) -------------------------------------------
 
 
-def test_message_group_id_is_accepted_on_a_standard_queue(
-    sqs: Any, queue_url: str
-) -> None:
-    sent = sqs.send_message(
-        QueueUrl=queue_url, MessageBody="tenant", MessageGroupId="tenant-1"
-    )
+def test_message_group_id_is_accepted_on_a_standard_queue(sqs: Any, queue_url: str) -> None:
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="tenant", MessageGroupId="tenant-1")
 
     assert "SequenceNumber" not in sent
     [message] = receive(sqs, queue_url, MessageSystemAttributeNames=["All"])
@@ -366,9 +315,7 @@ def test_message_group_id_is_accepted_on_a_standard_queue(
     assert "MessageDeduplicationId" not in message["Attributes"]
 
 
-def test_message_group_id_of_128_punctuation_characters_is_accepted(
-    sqs: Any, queue_url: str
-) -> None:
+def test_message_group_id_of_128_punctuation_characters_is_accepted(sqs: Any, queue_url: str) -> None:
     group = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" * 3 + "a" * 16 + "Z" * 8 + "0" * 8
     assert len(group) == 128
 
@@ -378,12 +325,8 @@ def test_message_group_id_of_128_punctuation_characters_is_accepted(
     assert message["Attributes"] == {"MessageGroupId": group}
 
 
-@pytest.mark.parametrize(
-    "group", ["a b", "g" * 129, ""], ids=["space", "129-chars", "empty"]
-)
-def test_invalid_message_group_id_is_rejected_on_a_standard_queue(
-    sqs: Any, queue_url: str, group: str
-) -> None:
+@pytest.mark.parametrize("group", ["a b", "g" * 129, ""], ids=["space", "129-chars", "empty"])
+def test_invalid_message_group_id_is_rejected_on_a_standard_queue(sqs: Any, queue_url: str, group: str) -> None:
     expected = (
         f"Value {group} for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include "
         "alphanumeric and punctuation characters. 1 to 128 in length."
@@ -392,9 +335,7 @@ def test_invalid_message_group_id_is_rejected_on_a_standard_queue(
         sqs.send_message(QueueUrl=queue_url, MessageBody="x", MessageGroupId=group)
 
 
-def test_x_amzn_trace_id_header_populates_aws_trace_header(
-    sqs: Any, queue_url: str
-) -> None:
+def test_x_amzn_trace_id_header_populates_aws_trace_header(sqs: Any, queue_url: str) -> None:
     # §6.3: an X-Amzn-Trace-Id HTTP header on SendMessage also populates AWSTraceHeader.
     def add_trace_header(request: Any, **_: Any) -> None:
         request.headers["X-Amzn-Trace-Id"] = TRACE_HEADER

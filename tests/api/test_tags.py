@@ -18,9 +18,7 @@ def test_new_queue_has_no_tags_key(sqs: Any, queue_url: str) -> None:
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
-def test_create_queue_tags_apply_at_creation(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_create_queue_tags_apply_at_creation(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("tagged", tags={"team": "red", "env": "test"})
 
     assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "red", "env": "test"}

@@ -14,23 +14,17 @@ from pytest_sqsmock import SqsMock
 from .api_support import arn_of, counters, epoch_ms, md5_hex, receive
 from .conftest import QueueFactory
 
-TRACE_HEADER = (
-    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-)
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
 def redrive(dlq_name: str, max_receive_count: int) -> str:
-    return json.dumps(
-        {"deadLetterTargetArn": arn_of(dlq_name), "maxReceiveCount": max_receive_count}
-    )
+    return json.dumps({"deadLetterTargetArn": arn_of(dlq_name), "maxReceiveCount": max_receive_count})
 
 
 # --- Delays (§5, §8) -----------------------------------------------------------------------------
 
 
-def test_queue_delay_holds_messages_back(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_queue_delay_holds_messages_back(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("delayed", DelaySeconds=10)
     sqs.send_message(QueueUrl=url, MessageBody="wait")
 
@@ -43,9 +37,7 @@ def test_queue_delay_holds_messages_back(
     assert [m["Body"] for m in receive(sqs, url)] == ["wait"]
 
 
-def test_message_delay_overrides_the_queue_delay(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_message_delay_overrides_the_queue_delay(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("delayed", DelaySeconds=10)
     sqs.send_message(QueueUrl=url, MessageBody="now", DelaySeconds=0)
     sqs.send_message(QueueUrl=url, MessageBody="sooner", DelaySeconds=5)
@@ -60,9 +52,7 @@ def test_message_delay_overrides_the_queue_delay(
     assert [m["Body"] for m in receive(sqs, url, MaxNumberOfMessages=10)] == ["later"]
 
 
-def test_changing_the_queue_delay_is_not_retroactive(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_changing_the_queue_delay_is_not_retroactive(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("retro", DelaySeconds=60)
     sqs.send_message(QueueUrl=url, MessageBody="old delay")
 
@@ -74,14 +64,10 @@ def test_changing_the_queue_delay_is_not_retroactive(
     assert counters(sqs, url) == (0, 1, 1)
     sqs.delete_message(QueueUrl=url, ReceiptHandle=fresh["ReceiptHandle"])
     sqs_mock.advance(60)
-    assert [m["Body"] for m in receive(sqs, url, MaxNumberOfMessages=10)] == [
-        "old delay"
-    ]
+    assert [m["Body"] for m in receive(sqs, url, MaxNumberOfMessages=10)] == ["old delay"]
 
 
-def test_raising_the_queue_delay_does_not_hide_queued_messages(
-    sqs: Any, make_queue: QueueFactory
-) -> None:
+def test_raising_the_queue_delay_does_not_hide_queued_messages(sqs: Any, make_queue: QueueFactory) -> None:
     url = make_queue("retro")
     sqs.send_message(QueueUrl=url, MessageBody="already here")
 
@@ -90,9 +76,7 @@ def test_raising_the_queue_delay_does_not_hide_queued_messages(
     assert [m["Body"] for m in receive(sqs, url)] == ["already here"]
 
 
-def test_sent_timestamp_is_the_send_time_not_the_delivery_time(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_sent_timestamp_is_the_send_time_not_the_delivery_time(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sent_at = sqs_mock.now
     sqs.send_message(QueueUrl=queue_url, MessageBody="x", DelaySeconds=90)
     sqs_mock.advance(timedelta(seconds=90))
@@ -105,9 +89,7 @@ def test_sent_timestamp_is_the_send_time_not_the_delivery_time(
 # --- Retention (§8) ------------------------------------------------------------------------------
 
 
-def test_messages_expire_after_the_retention_period(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_messages_expire_after_the_retention_period(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("fleeting", MessageRetentionPeriod=60)
     sqs.send_message(QueueUrl=url, MessageBody="old")
 
@@ -118,9 +100,7 @@ def test_messages_expire_after_the_retention_period(
     assert receive(sqs, url) == []
 
 
-def test_in_flight_messages_expire_too(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_in_flight_messages_expire_too(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("fleeting", MessageRetentionPeriod=60, VisibilityTimeout=600)
     sqs.send_message(QueueUrl=url, MessageBody="held")
     assert len(receive(sqs, url)) == 1
@@ -147,9 +127,7 @@ def test_retention_counts_from_the_original_enqueue_not_the_last_receive(
     assert counters(sqs, url) == (0, 0, 0)
 
 
-def test_messages_within_retention_survive_long_quiet_periods(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_messages_within_retention_survive_long_quiet_periods(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="patient")
 
     sqs_mock.advance(timedelta(days=3, hours=23))
@@ -181,17 +159,13 @@ def test_message_moves_to_the_dlq_on_the_receive_after_max_receive_count(
     assert [m.body for m in view.visible] == ["poison"]
 
 
-def test_max_receive_count_n_allows_n_receives(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_max_receive_count_n_allows_n_receives(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     dlq = make_queue("dlq")
     source = make_queue("source", VisibilityTimeout=10, RedrivePolicy=redrive("dlq", 3))
     sqs.send_message(QueueUrl=source, MessageBody="flaky")
 
     for attempt in range(1, 4):
-        [message] = receive(
-            sqs, source, MessageSystemAttributeNames=["ApproximateReceiveCount"]
-        )
+        [message] = receive(sqs, source, MessageSystemAttributeNames=["ApproximateReceiveCount"])
         assert message["Attributes"]["ApproximateReceiveCount"] == str(attempt)
         sqs_mock.advance(10)
 
@@ -199,9 +173,7 @@ def test_max_receive_count_n_allows_n_receives(
     assert counters(sqs, dlq) == (1, 0, 0)
 
 
-def test_dlq_message_keeps_identity_body_and_attributes(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_dlq_message_keeps_identity_body_and_attributes(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     dlq = make_queue("dlq")
     source = make_queue("source", RedrivePolicy=redrive("dlq", 1))
     attributes = {"Foo": {"DataType": "String", "StringValue": "Bar"}}
@@ -209,17 +181,13 @@ def test_dlq_message_keeps_identity_body_and_attributes(
         QueueUrl=source,
         MessageBody="keep me",
         MessageAttributes=attributes,
-        MessageSystemAttributes={
-            "AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}
-        },
+        MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE_HEADER}},
     )
     receive(sqs, source)
     sqs_mock.advance(30)
     receive(sqs, source)
 
-    [moved] = receive(
-        sqs, dlq, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"]
-    )
+    [moved] = receive(sqs, dlq, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
 
     assert moved["MessageId"] == sent["MessageId"]
     assert moved["Body"] == "keep me"
@@ -228,9 +196,7 @@ def test_dlq_message_keeps_identity_body_and_attributes(
     assert moved["MD5OfMessageAttributes"] == "ae7155c6026991b6d54b11589678bf9c"
     assert moved["Attributes"]["AWSTraceHeader"] == TRACE_HEADER
     assert moved["Attributes"]["DeadLetterQueueSourceArn"] == arn_of("source")
-    assert (
-        moved["Attributes"]["ApproximateReceiveCount"] == "2"
-    )  # recorded with maxReceiveCount 1
+    assert moved["Attributes"]["ApproximateReceiveCount"] == "2"  # recorded with maxReceiveCount 1
 
 
 def test_dlq_message_keeps_its_original_enqueue_time_for_retention(
@@ -250,9 +216,7 @@ def test_dlq_message_keeps_its_original_enqueue_time_for_retention(
     assert counters(sqs, dlq) == (0, 0, 0)
 
 
-def test_other_messages_stay_in_the_source(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_other_messages_stay_in_the_source(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     dlq = make_queue("dlq")
     source = make_queue("source", RedrivePolicy=redrive("dlq", 1))
     sqs.send_message(QueueUrl=source, MessageBody="bad")
@@ -266,9 +230,7 @@ def test_other_messages_stay_in_the_source(
     assert [m["MessageId"] for m in receive(sqs, dlq)] == [bad["MessageId"]]
 
 
-def test_deleted_messages_never_reach_the_dlq(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_deleted_messages_never_reach_the_dlq(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     dlq = make_queue("dlq")
     source = make_queue("source", RedrivePolicy=redrive("dlq", 1))
     sqs.send_message(QueueUrl=source, MessageBody="handled")

@@ -27,9 +27,7 @@ from .api_support import (
 from .conftest import QueueFactory
 
 
-def test_queue_view_identity(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_queue_view_identity(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("orders")
 
     view = sqs_mock.queue("orders")
@@ -55,9 +53,7 @@ def test_queue_view_attributes_equal_get_queue_attributes_all(
     )
 
 
-def test_unknown_queue_is_a_lookup_error_listing_existing_queues(
-    sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_unknown_queue_is_a_lookup_error_listing_existing_queues(sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     make_queue("orders")
     make_queue("orders-dlq")
 
@@ -123,9 +119,7 @@ def test_message_view_fields(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> Non
     assert message.system_attributes["SentTimestamp"] == str(epoch_ms(sent_at))
 
 
-def test_message_view_system_attributes_match_receive_all(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_message_view_system_attributes_match_receive_all(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(
         QueueUrl=queue_url,
         MessageBody="x",
@@ -163,34 +157,24 @@ def test_views_are_snapshots(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> Non
     assert len(sqs_mock.queue(queue_url)) == 0
 
 
-def test_queues_lists_and_filters(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_queues_lists_and_filters(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     make_queue("here")
     sqs_mock.create_queue("there", region="eu-west-1")
 
     assert sorted(q.name for q in sqs_mock.queues()) == ["here", "there"]
     assert [q.name for q in sqs_mock.queues(region=REGION)] == ["here"]
-    assert [q.url for q in sqs_mock.queues(region="eu-west-1")] == [
-        url_of("there", region="eu-west-1")
-    ]
-    assert sqs_mock.queue("there", region="eu-west-1").arn == arn_of(
-        "there", region="eu-west-1"
-    )
+    assert [q.url for q in sqs_mock.queues(region="eu-west-1")] == [url_of("there", region="eu-west-1")]
+    assert sqs_mock.queue("there", region="eu-west-1").arn == arn_of("there", region="eu-west-1")
 
 
-def test_create_queue_helper_is_visible_to_boto3_and_not_journaled(
-    sqs: Any, sqs_mock: SqsMock
-) -> None:
-    view = sqs_mock.create_queue(
-        "helper", attributes={"VisibilityTimeout": "5"}, tags={"k": "v"}
-    )
+def test_create_queue_helper_is_visible_to_boto3_and_not_journaled(sqs: Any, sqs_mock: SqsMock) -> None:
+    view = sqs_mock.create_queue("helper", attributes={"VisibilityTimeout": "5"}, tags={"k": "v"})
 
     assert view.url == url_of("helper")
     assert sqs.get_queue_url(QueueName="helper")["QueueUrl"] == view.url
-    assert sqs.get_queue_attributes(
-        QueueUrl=view.url, AttributeNames=["VisibilityTimeout"]
-    )["Attributes"] == {"VisibilityTimeout": "5"}
+    assert sqs.get_queue_attributes(QueueUrl=view.url, AttributeNames=["VisibilityTimeout"])["Attributes"] == {
+        "VisibilityTimeout": "5"
+    }
     assert sqs.list_queue_tags(QueueUrl=view.url)["Tags"] == {"k": "v"}
     assert [c.operation for c in sqs_mock.calls] == [
         "GetQueueUrl",
@@ -199,18 +183,12 @@ def test_create_queue_helper_is_visible_to_boto3_and_not_journaled(
     ]
 
 
-def test_create_queue_helper_with_dead_letter_queue(
-    sqs: Any, sqs_mock: SqsMock
-) -> None:
+def test_create_queue_helper_with_dead_letter_queue(sqs: Any, sqs_mock: SqsMock) -> None:
     sqs_mock.create_queue("dlq")
-    source = sqs_mock.create_queue(
-        "source", dead_letter_queue="dlq", max_receive_count=1
-    )
+    source = sqs_mock.create_queue("source", dead_letter_queue="dlq", max_receive_count=1)
 
     policy = json.loads(
-        sqs.get_queue_attributes(QueueUrl=source.url, AttributeNames=["RedrivePolicy"])[
-            "Attributes"
-        ]["RedrivePolicy"]
+        sqs.get_queue_attributes(QueueUrl=source.url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
     )
     assert policy == {"deadLetterTargetArn": arn_of("dlq"), "maxReceiveCount": 1}
     dlq = sqs_mock.queue("source").dead_letter_queue
@@ -222,18 +200,14 @@ def test_create_queue_helper_validates_like_the_api(sqs_mock: SqsMock) -> None:
     # DESIGN.md fixes the validation, not the exception type.
     with pytest.raises(
         Exception,
-        match=re.escape(
-            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
-        ),
+        match=re.escape("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"),
     ):
         sqs_mock.create_queue("bad name")
 
     assert sqs_mock.queues() == []
 
 
-def test_send_helper_delivers_to_boto3_and_is_not_journaled(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_send_helper_delivers_to_boto3_and_is_not_journaled(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     view = sqs_mock.send(
         "api-default",
         "from the helper",
@@ -260,9 +234,7 @@ def test_send_helper_with_delay(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> 
     assert [m["Body"] for m in receive(sqs, queue_url)] == ["later"]
 
 
-def test_calls_journal_records_results_and_errors(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_calls_journal_records_results_and_errors(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sent_at = sqs_mock.now
     sqs.send_message(QueueUrl=queue_url, MessageBody="journaled")
     sqs_mock.advance(5)
@@ -292,9 +264,7 @@ def test_calls_journal_records_results_and_errors(
     assert failed.time == sent_at + timedelta(seconds=5)
 
 
-def test_reset_removes_queues_and_calls_but_keeps_time(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_reset_removes_queues_and_calls_but_keeps_time(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     sqs_mock.advance(100)
     now = sqs_mock.now
@@ -334,9 +304,7 @@ def test_advance_rejects_negative_values(sqs_mock: SqsMock) -> None:
 
 def test_dead_letter_queue_view_after_a_move(sqs: Any, sqs_mock: SqsMock) -> None:
     sqs_mock.create_queue("dlq")
-    source = sqs_mock.create_queue(
-        "source", dead_letter_queue="dlq", max_receive_count=2
-    )
+    source = sqs_mock.create_queue("source", dead_letter_queue="dlq", max_receive_count=2)
     sqs.send_message(QueueUrl=source.url, MessageBody="retry me")
 
     for _ in range(2):

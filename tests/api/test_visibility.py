@@ -34,24 +34,18 @@ def one_in_flight(sqs: Any, url: str, body: str = "x") -> dict[str, Any]:
 def test_zero_makes_the_message_visible_at_once(sqs: Any, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
 
-    sqs.change_message_visibility(
-        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-    )
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
 
     assert counters(sqs, queue_url) == (1, 0, 0)
     [again] = receive(sqs, queue_url)
     assert again["MessageId"] == message["MessageId"]
 
 
-def test_new_timeout_counts_from_the_call(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_new_timeout_counts_from_the_call(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
     sqs_mock.advance(20)
 
-    sqs.change_message_visibility(
-        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=30
-    )
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=30)
 
     sqs_mock.advance(29)  # 49 s after the receive: past the original 30 s
     assert receive(sqs, queue_url) == []
@@ -62,9 +56,7 @@ def test_new_timeout_counts_from_the_call(
 def test_shortening_the_timeout(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
 
-    sqs.change_message_visibility(
-        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=3
-    )
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=3)
 
     sqs_mock.advance(2)
     assert receive(sqs, queue_url) == []
@@ -72,14 +64,10 @@ def test_shortening_the_timeout(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> 
     assert len(receive(sqs, queue_url)) == 1
 
 
-def test_change_applies_to_that_receipt_only(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_change_applies_to_that_receipt_only(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("not-permanent", VisibilityTimeout=10)
     message = one_in_flight(sqs, url)
-    sqs.change_message_visibility(
-        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=100
-    )
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=100)
     sqs_mock.advance(100)
 
     assert len(receive(sqs, url)) == 1
@@ -89,32 +77,24 @@ def test_change_applies_to_that_receipt_only(
     assert len(receive(sqs, url)) == 1
 
 
-def test_repeated_extension_keeps_the_message_hidden(
-    sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
-) -> None:
+def test_repeated_extension_keeps_the_message_hidden(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
     url = make_queue("heartbeat", VisibilityTimeout=2)
     message = one_in_flight(sqs, url)
 
     for _ in range(10):
         sqs_mock.advance(1)
-        sqs.change_message_visibility(
-            QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=2
-        )
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=2)
         assert receive(sqs, url) == []
 
     sqs_mock.advance(2)
     assert len(receive(sqs, url)) == 1
 
 
-def test_total_visibility_is_capped_at_12_hours_from_the_receive(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_total_visibility_is_capped_at_12_hours_from_the_receive(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
     handle = message["ReceiptHandle"]
 
-    sqs.change_message_visibility(
-        QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=43_200
-    )
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=43_200)
     sqs_mock.advance(100)
     sqs.change_message_visibility(
         QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=43_100
@@ -124,9 +104,7 @@ def test_total_visibility_is_capped_at_12_hours_from_the_receive(
         sqs,
         "Value 43101 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds].",
     ):
-        sqs.change_message_visibility(
-            QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=43_101
-        )
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=43_101)
 
     sqs_mock.advance(43_099)
     assert receive(sqs, queue_url) == []
@@ -135,9 +113,7 @@ def test_total_visibility_is_capped_at_12_hours_from_the_receive(
 
 
 @pytest.mark.parametrize("timeout", [-1, 43_201])
-def test_visibility_timeout_out_of_range_is_rejected(
-    sqs: Any, queue_url: str, timeout: int
-) -> None:
+def test_visibility_timeout_out_of_range_is_rejected(sqs: Any, queue_url: str, timeout: int) -> None:
     message = one_in_flight(sqs, queue_url)
 
     with expect_invalid_parameter_value(sqs):
@@ -161,22 +137,14 @@ def test_change_visibility_of_a_deleted_message_fails(sqs: Any, queue_url: str) 
         sqs,
         f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.",
     ):
-        sqs.change_message_visibility(
-            QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=10
-        )
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=10)
 
 
-def test_change_visibility_with_a_garbage_handle_fails(
-    sqs: Any, queue_url: str
-) -> None:
+def test_change_visibility_with_a_garbage_handle_fails(sqs: Any, queue_url: str) -> None:
     one_in_flight(sqs, queue_url)
 
-    with expect_error(
-        sqs, code="ReceiptHandleIsInvalid", status=404, shape="ReceiptHandleIsInvalid"
-    ):
-        sqs.change_message_visibility(
-            QueueUrl=queue_url, ReceiptHandle="INVALID", VisibilityTimeout=0
-        )
+    with expect_error(sqs, code="ReceiptHandleIsInvalid", status=404, shape="ReceiptHandleIsInvalid"):
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle="INVALID", VisibilityTimeout=0)
     # §7 records the code only for ChangeMessageVisibility; DeleteMessage's text would read
     # 'The input receipt handle "INVALID" is not a valid receipt handle.'
     # Status: 404 per the model; what AWS sends is not recorded (§15, §17.4).
@@ -184,14 +152,10 @@ def test_change_visibility_with_a_garbage_handle_fails(
 
 def test_change_visibility_on_missing_queue_fails(sqs: Any) -> None:
     with expect_no_such_queue(sqs):
-        sqs.change_message_visibility(
-            QueueUrl=url_of("missing"), ReceiptHandle="h", VisibilityTimeout=0
-        )
+        sqs.change_message_visibility(QueueUrl=url_of("missing"), ReceiptHandle="h", VisibilityTimeout=0)
 
 
-def test_expired_handle_that_was_not_re_received_is_accepted(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_expired_handle_that_was_not_re_received_is_accepted(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     message = one_in_flight(sqs, queue_url)
     sqs_mock.advance(31)
 
@@ -214,22 +178,16 @@ def test_older_handle_still_changes_a_message_in_flight_under_a_newer_one(
     assert second["MessageId"] == first["MessageId"]
     assert receive(sqs, url) == []
 
-    sqs.change_message_visibility(
-        QueueUrl=url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0
-    )
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0)
 
     assert [m["MessageId"] for m in receive(sqs, url)] == [first["MessageId"]]
 
 
-def test_visibility_zero_keeps_the_first_receive_timestamp(
-    sqs: Any, sqs_mock: SqsMock, queue_url: str
-) -> None:
+def test_visibility_zero_keeps_the_first_receive_timestamp(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     first_at = epoch_ms(sqs_mock.now)
     [first] = receive(sqs, queue_url)
-    sqs.change_message_visibility(
-        QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0
-    )
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0)
     sqs_mock.advance(5)
 
     [second] = receive(sqs, queue_url, MessageSystemAttributeNames=["All"])
@@ -270,17 +228,10 @@ def test_send_receive_delete_loses_and_duplicates_nothing(
     steps: list[tuple[str, int, int]],
 ) -> None:
     url = make_queue(VisibilityTimeout=15)
-    bodies = {
-        sqs.send_message(QueueUrl=url, MessageBody=f"body-{i}")[
-            "MessageId"
-        ]: f"body-{i}"
-        for i in range(count)
-    }
+    bodies = {sqs.send_message(QueueUrl=url, MessageBody=f"body-{i}")["MessageId"]: f"body-{i}" for i in range(count)}
     deleted: set[str] = set()
     latest: dict[str, str] = {}  # message id -> newest receipt handle
-    hidden_until: dict[
-        str, int
-    ] = {}  # message id -> epoch ms when it becomes receivable again
+    hidden_until: dict[str, int] = {}  # message id -> epoch ms when it becomes receivable again
 
     def now() -> int:
         return epoch_ms(sqs_mock.now)
@@ -293,17 +244,13 @@ def test_send_receive_delete_loses_and_duplicates_nothing(
             assert message_id in bodies, "unknown message"
             assert message["Body"] == bodies[message_id]
             assert message_id not in deleted, "a deleted message came back"
-            assert hidden_until.get(message_id, 0) <= now(), (
-                "a message was delivered while in flight"
-            )
+            assert hidden_until.get(message_id, 0) <= now(), "a message was delivered while in flight"
             latest[message_id] = message["ReceiptHandle"]
             hidden_until[message_id] = now() + timeout_ms
 
     for action, a, b in steps:
         if action == "receive":
-            check_received(
-                receive(sqs, url, MaxNumberOfMessages=a, VisibilityTimeout=b), b * 1000
-            )
+            check_received(receive(sqs, url, MaxNumberOfMessages=a, VisibilityTimeout=b), b * 1000)
         elif action == "advance":
             sqs_mock.advance(a)
         else:
@@ -316,9 +263,7 @@ def test_send_receive_delete_loses_and_duplicates_nothing(
                 deleted.add(message_id)
             elif hidden_until[message_id] > now():
                 # Only while still in flight: an expired handle's effect is open (§17.5).
-                sqs.change_message_visibility(
-                    QueueUrl=url, ReceiptHandle=latest[message_id], VisibilityTimeout=b
-                )
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=latest[message_id], VisibilityTimeout=b)
                 hidden_until[message_id] = now() + b * 1000
 
     # Drain: everything not deleted must still be there, exactly once.

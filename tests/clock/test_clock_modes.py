@@ -218,14 +218,14 @@ def test_system_clock_follows_freezegun() -> None:
 
 
 def test_system_clock_follows_time_machine() -> None:
-    with time_machine.travel(datetime(2032, 1, 1, tzinfo=timezone.utc), tick=False) as traveller:
-        with mock_sqs(clock="system") as mock:
-            assert mock.now == datetime(2032, 1, 1, tzinfo=timezone.utc)
-            mock.create_queue("travel")
-            mock.send("travel", "m", delay_seconds=60)
-            assert len(mock.queue("travel").delayed) == 1
-            traveller.shift(timedelta(seconds=60))
-            assert len(mock.queue("travel").visible) == 1
+    when = datetime(2032, 1, 1, tzinfo=timezone.utc)
+    with time_machine.travel(when, tick=False) as traveller, mock_sqs(clock="system") as mock:
+        assert mock.now == when
+        mock.create_queue("travel")
+        mock.send("travel", "m", delay_seconds=60)
+        assert len(mock.queue("travel").delayed) == 1
+        traveller.shift(timedelta(seconds=60))
+        assert len(mock.queue("travel").visible) == 1
 
 
 def test_system_clock_long_poll_blocks_for_real_and_wakes_on_arrival() -> None:

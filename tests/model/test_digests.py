@@ -33,28 +33,18 @@ VECTORS = [
         "8cbe4db156db8a94db8b801b7addb984",
     ),
     (
-        {
-            "AWSTraceHeader": s(
-                "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-            )
-        },
+        {"AWSTraceHeader": s("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")},
         "5ae4d5d7636402d80f4eb6d213245a88",
     ),
     (
-        {
-            "customNumberTypeAttrib": s(
-                "4563442423554324324264524243.32543234", "Number.float"
-            )
-        },
+        {"customNumberTypeAttrib": s("4563442423554324324264524243.32543234", "Number.float")},
         "9fe1b90bbd9965bdf77bac517c7d2495",
     ),
 ]
 
 
 @pytest.mark.parametrize(("attributes", "expected"), VECTORS)
-def test_md5_of_attributes_matches_reference_vectors(
-    attributes: dict[str, AttributeValue], expected: str
-) -> None:
+def test_md5_of_attributes_matches_reference_vectors(attributes: dict[str, AttributeValue], expected: str) -> None:
     assert md5_of_attributes(attributes) == expected
 
 

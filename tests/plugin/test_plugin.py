@@ -189,22 +189,16 @@ def test_each_test_gets_a_fresh_empty_simulation(pytester: pytest.Pytester) -> N
     result.assert_outcomes(passed=2)
 
 
-def test_environment_is_hermetic(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_environment_is_hermetic(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     real_files = pytester.mkdir("real-aws")
     credentials = real_files / "credentials"
-    credentials.write_text(
-        "[default]\naws_access_key_id = AKIAFROMFILE00000000\naws_secret_access_key = file-secret\n"
-    )
+    credentials.write_text("[default]\naws_access_key_id = AKIAFROMFILE00000000\naws_secret_access_key = file-secret\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(real_files / "config"))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALENV000000000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "real-session-token")
-    monkeypatch.setenv(
-        "AWS_PROFILE", "production"
-    )  # not in any config file: would raise ProfileNotFound
+    monkeypatch.setenv("AWS_PROFILE", "production")  # not in any config file: would raise ProfileNotFound
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
     pytester.makepyfile(
         """
@@ -231,9 +225,7 @@ def test_environment_is_hermetic(
     assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
 
 
-def test_no_credentials_needed_at_all(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_credentials_needed_at_all(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in (
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",

@@ -20,12 +20,12 @@ ACCOUNT = "123456789012"
 NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 
 # §13.3 texts.
-ALREADY_RUNNING = "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+ALREADY_RUNNING = (
+    "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+)
 TASK_DOES_NOT_EXIST = "Task does not exist."
 NO_SOURCE = "The resource that you specified for the SourceArn parameter doesn't exist."
-NO_DESTINATION = (
-    "The resource that you specified for the DestinationArn parameter doesn't exist."
-)
+NO_DESTINATION = "The resource that you specified for the DestinationArn parameter doesn't exist."
 
 
 def client() -> Any:
@@ -75,23 +75,16 @@ def receive(sqs: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
     legacy = "MessageSystemAttributeNames" not in members
     if legacy and "MessageSystemAttributeNames" in kwargs and "AttributeNames" not in kwargs:
         kwargs["AttributeNames"] = kwargs.pop("MessageSystemAttributeNames")
-    messages: list[dict[str, Any]] = sqs.receive_message(QueueUrl=url, **kwargs).get(
-        "Messages", []
-    )
+    messages: list[dict[str, Any]] = sqs.receive_message(QueueUrl=url, **kwargs).get("Messages", [])
     return messages
 
 
-def dead_letter(
-    sqs: Any, sqs_mock: SqsMock, source_url: str, bodies: list[str], **send: Any
-) -> list[str]:
+def dead_letter(sqs: Any, sqs_mock: SqsMock, source_url: str, bodies: list[str], **send: Any) -> list[str]:
     """Send ``bodies`` to a source with ``maxReceiveCount`` 1 and push them all into its DLQ.
 
     Returns the message ids, in send order.
     """
-    ids = [
-        sqs.send_message(QueueUrl=source_url, MessageBody=body, **send)["MessageId"]
-        for body in bodies
-    ]
+    ids = [sqs.send_message(QueueUrl=source_url, MessageBody=body, **send)["MessageId"] for body in bodies]
     while receive(sqs, source_url, MaxNumberOfMessages=10):
         pass
     sqs_mock.advance(30)  # past the default visibility timeout
@@ -101,9 +94,7 @@ def dead_letter(
 
 def visible_count(sqs: Any, url: str) -> int:
     """ApproximateNumberOfMessages (§5)."""
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
-    )
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
 
@@ -172,9 +163,7 @@ def with_dead_letters(
 
 def tasks(sqs: Any, source: str = "orders-dlq", **kwargs: Any) -> list[dict[str, Any]]:
     """ListMessageMoveTasks' ``Results`` (absent when there are none)."""
-    results: list[dict[str, Any]] = sqs.list_message_move_tasks(
-        SourceArn=arn_of(source), **kwargs
-    ).get("Results", [])
+    results: list[dict[str, Any]] = sqs.list_message_move_tasks(SourceArn=arn_of(source), **kwargs).get("Results", [])
     return results
 
 

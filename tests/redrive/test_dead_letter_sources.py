@@ -57,9 +57,7 @@ def test_pages_only_when_max_results_is_given(sqs_mock: SqsMock) -> None:
     response = sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2)
     pages.append(response["queueUrls"])
     while "NextToken" in response:
-        response = sqs.list_dead_letter_source_queues(
-            QueueUrl=dlq, MaxResults=2, NextToken=response["NextToken"]
-        )
+        response = sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2, NextToken=response["NextToken"])
         pages.append(response["queueUrls"])
     unpaged = sqs.list_dead_letter_source_queues(QueueUrl=dlq)
 
@@ -112,15 +110,11 @@ def test_deleted_sources_are_not_listed(sqs_mock: SqsMock) -> None:
 
     sqs.delete_queue(QueueUrl=source)
 
-    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [
-        url_of("kept")
-    ]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [url_of("kept")]
 
 
 @pytest.mark.parametrize("max_results", [0, 1001])
-def test_max_results_outside_1_to_1000_is_rejected(
-    sqs_mock: SqsMock, max_results: int
-) -> None:
+def test_max_results_outside_1_to_1000_is_rejected(sqs_mock: SqsMock, max_results: int) -> None:
     sqs = client()
     dlq = make_queue(sqs, "dlq")
 
@@ -173,16 +167,12 @@ def test_dead_lettered_message_keeps_id_body_attributes_and_sent_time(
         "Blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01\x02"},
         "Custom": {"DataType": "String.custom", "StringValue": "x"},
     }
-    sent = sqs.send_message(
-        QueueUrl=source, MessageBody="poison", MessageAttributes=attributes
-    )
+    sent = sqs.send_message(QueueUrl=source, MessageBody="poison", MessageAttributes=attributes)
     [first] = receive(sqs, source, MessageSystemAttributeNames=["All"])
     sqs_mock.advance(30)
     assert receive(sqs, source) == []
 
-    [moved] = receive(
-        sqs, dlq, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"]
-    )
+    [moved] = receive(sqs, dlq, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
 
     assert moved["MessageId"] == sent["MessageId"]
     assert moved["Body"] == "poison"
@@ -197,9 +187,7 @@ def test_dead_lettered_message_keeps_id_body_attributes_and_sent_time(
 def test_receive_count_continues_in_the_dead_letter_queue(sqs_mock: SqsMock) -> None:
     sqs = client()
     dlq = make_queue(sqs, "dlq")
-    source = make_queue(
-        sqs, "source", VisibilityTimeout=5, RedrivePolicy=redrive("dlq", 3)
-    )
+    source = make_queue(sqs, "source", VisibilityTimeout=5, RedrivePolicy=redrive("dlq", 3))
     sqs.send_message(QueueUrl=source, MessageBody="flaky")
     for _ in range(3):
         assert len(receive(sqs, source)) == 1
@@ -220,10 +208,9 @@ def test_each_message_is_moved_on_its_own_receive(sqs_mock: SqsMock) -> None:
     dead_letter(sqs, sqs_mock, source, ["a", "b", "c"])
 
     assert sorted(m.body for m in sqs_mock.queue("dlq").visible) == ["a", "b", "c"]
-    assert {
-        m.system_attributes["DeadLetterQueueSourceArn"]
-        for m in sqs_mock.queue("dlq").visible
-    } == {arn_of("source")}
+    assert {m.system_attributes["DeadLetterQueueSourceArn"] for m in sqs_mock.queue("dlq").visible} == {
+        arn_of("source")
+    }
     assert len(receive(sqs, dlq, MaxNumberOfMessages=10)) == 3
 
 

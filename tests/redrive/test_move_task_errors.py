@@ -38,17 +38,10 @@ from .redrive_support import (
 def test_cancel_stops_the_task_and_keeps_moved_messages(sqs_mock: SqsMock) -> None:
     sqs = client()
     source = with_dead_letters(sqs, sqs_mock, 10)
-    handle = sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )["TaskHandle"]
+    handle = sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
     sqs_mock.advance(2)
 
-    assert (
-        sqs.cancel_message_move_task(TaskHandle=handle)[
-            "ApproximateNumberOfMessagesMoved"
-        ]
-        == 2
-    )
+    assert sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"] == 2
     cancelling = only_task(sqs)
     sqs_mock.advance(1)
     cancelled = only_task(sqs)
@@ -67,9 +60,7 @@ def test_cancel_stops_the_task_and_keeps_moved_messages(sqs_mock: SqsMock) -> No
 def test_a_cancelling_task_still_blocks_a_new_one(sqs_mock: SqsMock) -> None:
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 10)
-    handle = sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )["TaskHandle"]
+    handle = sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
     sqs.cancel_message_move_task(TaskHandle=handle)
 
     with expect_invalid_parameter_value(sqs, ALREADY_RUNNING):
@@ -83,9 +74,7 @@ def test_a_cancelling_task_still_blocks_a_new_one(sqs_mock: SqsMock) -> None:
 def test_cancel_with_a_handle_that_is_not_a_task_handle(sqs_mock: SqsMock) -> None:
     sqs = client()
 
-    with expect_invalid_parameter_value(
-        sqs, "Value for parameter TaskHandle is invalid."
-    ):
+    with expect_invalid_parameter_value(sqs, "Value for parameter TaskHandle is invalid."):
         sqs.cancel_message_move_task(TaskHandle="foobared")
 
 
@@ -154,9 +143,7 @@ def test_deleting_the_original_source_fails_a_default_destination_task(
 ) -> None:
     sqs = client()
     source = with_dead_letters(sqs, sqs_mock, 3)
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)
     sqs_mock.advance(1)
 
     sqs.delete_queue(QueueUrl=source)
@@ -183,9 +170,7 @@ def test_source_must_be_a_dead_letter_queue(sqs_mock: SqsMock) -> None:
     sqs = client()
     make_queue(sqs, "plain")
 
-    with expect_invalid_parameter_value(
-        sqs, "Source queue must be configured as a Dead Letter Queue."
-    ):
+    with expect_invalid_parameter_value(sqs, "Source queue must be configured as a Dead Letter Queue."):
         sqs.start_message_move_task(SourceArn=arn_of("plain"))
 
 
@@ -201,17 +186,13 @@ def test_destination_must_exist(sqs_mock: SqsMock) -> None:
     with_dead_letters(sqs, sqs_mock, 1)
 
     with expect_resource_not_found(sqs, NO_DESTINATION):
-        sqs.start_message_move_task(
-            SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("nowhere")
-        )
+        sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("nowhere"))
 
 
 def test_only_one_running_task_per_source(sqs_mock: SqsMock) -> None:
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 3)
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)
 
     with expect_invalid_parameter_value(sqs, ALREADY_RUNNING):
         sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"))
@@ -229,9 +210,7 @@ def test_rate_outside_1_to_500_is_rejected(sqs_mock: SqsMock, rate: int) -> None
         sqs,
         f"Value {rate} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500, if provided.",
     ):
-        sqs.start_message_move_task(
-            SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=rate
-        )
+        sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=rate)
 
 
 def test_destination_must_have_the_source_queue_type(sqs_mock: SqsMock) -> None:
@@ -245,6 +224,4 @@ def test_destination_must_have_the_source_queue_type(sqs_mock: SqsMock) -> None:
         f"Value {arn_of('replay.fifo')} for parameter DestinationArn is invalid. "
         "Reason: The destination queue must be the same queue type as the source queue.",
     ):
-        sqs.start_message_move_task(
-            SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay.fifo")
-        )
+        sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay.fifo"))

@@ -91,14 +91,10 @@ def test_destination_arn_sends_every_message_there(sqs_mock: SqsMock) -> None:
     source = with_dead_letters(sqs, sqs_mock, 2)
     destination = make_queue(sqs, "replay")
 
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay")
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay"))
     sqs_mock.advance(1)
 
-    assert sorted(
-        m["Body"] for m in receive(sqs, destination, MaxNumberOfMessages=10)
-    ) == ["m0", "m1"]
+    assert sorted(m["Body"] for m in receive(sqs, destination, MaxNumberOfMessages=10)) == ["m0", "m1"]
     assert receive(sqs, source) == []
     assert only_task(sqs)["DestinationArn"] == arn_of("replay")
 
@@ -129,13 +125,9 @@ def test_oldest_message_moves_first(sqs_mock: SqsMock) -> None:
 def test_redriven_messages_are_new_messages(sqs_mock: SqsMock) -> None:
     sqs = client()
     make_queue(sqs, "orders-dlq")
-    source = make_queue(
-        sqs, "orders", RedrivePolicy=redrive("orders-dlq"), MessageRetentionPeriod=60
-    )
+    source = make_queue(sqs, "orders", RedrivePolicy=redrive("orders-dlq"), MessageRetentionPeriod=60)
     attributes = {"Kind": {"DataType": "String", "StringValue": "order"}}
-    [original_id] = dead_letter(
-        sqs, sqs_mock, source, ["poison"], MessageAttributes=attributes
-    )
+    [original_id] = dead_letter(sqs, sqs_mock, source, ["poison"], MessageAttributes=attributes)
     sqs_mock.advance(45)
 
     started = epoch_ms(sqs_mock)
@@ -143,9 +135,7 @@ def test_redriven_messages_are_new_messages(sqs_mock: SqsMock) -> None:
     # 106 s after the send: the message is kept only because the redrive restarted retention.
     sqs_mock.advance(31)
 
-    [message] = receive(
-        sqs, source, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"]
-    )
+    [message] = receive(sqs, source, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
     assert message["MessageId"] != original_id
     assert message["Body"] == "poison"
     assert message["MessageAttributes"] == attributes
@@ -163,9 +153,7 @@ def test_a_redriven_message_gets_max_receive_count_fresh_receives(
     sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"))
     sqs_mock.advance(1)
 
-    assert [m["Body"] for m in receive(sqs, source)] == [
-        "m0"
-    ]  # not bounced straight back
+    assert [m["Body"] for m in receive(sqs, source)] == ["m0"]  # not bounced straight back
     sqs_mock.advance(30)
     assert receive(sqs, source) == []
     assert visible_count(sqs, url_of("orders-dlq")) == 1
@@ -174,9 +162,7 @@ def test_a_redriven_message_gets_max_receive_count_fresh_receives(
 def test_views_see_moves_without_any_api_call(sqs_mock: SqsMock) -> None:
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 4)
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=2
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=2)
 
     sqs_mock.advance(1)
 
@@ -191,12 +177,8 @@ def test_max_number_of_messages_per_second_paces_the_moves(sqs_mock: SqsMock) ->
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 4)
 
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )
-    progress = [
-        (only_task(sqs)["ApproximateNumberOfMessagesMoved"], only_task(sqs)["Status"])
-    ]
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)
+    progress = [(only_task(sqs)["ApproximateNumberOfMessagesMoved"], only_task(sqs)["Status"])]
     for _ in range(4):
         sqs_mock.advance(1)
         task = only_task(sqs)
@@ -218,9 +200,7 @@ def test_default_rate_moves_500_messages_a_second(sqs_mock: SqsMock) -> None:
     for i in range(700):
         sqs_mock.send("orders-dlq", f"m{i}")
 
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay")
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("replay"))
     sqs_mock.advance(1)
 
     assert (
@@ -282,9 +262,7 @@ def test_completed_task_entry_has_given_fields_and_no_handle(sqs_mock: SqsMock) 
 def test_messages_to_move_is_a_snapshot_at_the_start(sqs_mock: SqsMock) -> None:
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 2)
-    sqs.start_message_move_task(
-        SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1
-    )
+    sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), MaxNumberOfMessagesPerSecond=1)
 
     sqs_mock.send("orders-dlq", "late")
     sqs_mock.advance(5)
@@ -316,24 +294,16 @@ def test_list_is_newest_first_one_by_default_at_most_ten(sqs_mock: SqsMock) -> N
     for count in range(1, 13):
         for _ in range(count):
             sqs_mock.send("orders-dlq", "x")
-        sqs.start_message_move_task(
-            SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("orders")
-        )
+        sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"), DestinationArn=arn_of("orders"))
         sqs_mock.advance(1)
 
     assert [t["ApproximateNumberOfMessagesToMove"] for t in tasks(sqs)] == [12]
-    assert [
-        t["ApproximateNumberOfMessagesToMove"] for t in tasks(sqs, MaxResults=3)
-    ] == [12, 11, 10]
-    assert [
-        t["ApproximateNumberOfMessagesToMove"] for t in tasks(sqs, MaxResults=10)
-    ] == list(range(12, 2, -1))
+    assert [t["ApproximateNumberOfMessagesToMove"] for t in tasks(sqs, MaxResults=3)] == [12, 11, 10]
+    assert [t["ApproximateNumberOfMessagesToMove"] for t in tasks(sqs, MaxResults=10)] == list(range(12, 2, -1))
 
 
 @pytest.mark.parametrize("max_results", [0, 11])
-def test_list_max_results_outside_1_to_10_is_rejected(
-    sqs_mock: SqsMock, max_results: int
-) -> None:
+def test_list_max_results_outside_1_to_10_is_rejected(sqs_mock: SqsMock, max_results: int) -> None:
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 0)
 
@@ -342,9 +312,7 @@ def test_list_max_results_outside_1_to_10_is_rejected(
         sqs,
         f"Value {max_results} for parameter MaxResults is invalid. Reason: Must be between 1 and 10, if provided.",
     ):
-        sqs.list_message_move_tasks(
-            SourceArn=arn_of("orders-dlq"), MaxResults=max_results
-        )
+        sqs.list_message_move_tasks(SourceArn=arn_of("orders-dlq"), MaxResults=max_results)
 
 
 def test_list_of_a_queue_without_tasks_has_no_results(sqs_mock: SqsMock) -> None:
@@ -386,12 +354,8 @@ def test_fifo_dead_letter_queue_redrives_to_its_fifo_source(sqs_mock: SqsMock) -
     sqs.start_message_move_task(SourceArn=arn_of("jobs-dlq.fifo"))
     sqs_mock.advance(1)
 
-    received = receive(
-        sqs, source, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
-    )
+    received = receive(sqs, source, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"])
     assert [m["Body"] for m in received] == ["a", "b"]
     assert {m["Attributes"]["MessageGroupId"] for m in received} == {"g"}
     assert {m["MessageId"] for m in received}.isdisjoint(s["MessageId"] for s in sent)
-    assert int(received[0]["Attributes"]["SequenceNumber"]) < int(
-        received[1]["Attributes"]["SequenceNumber"]
-    )
+    assert int(received[0]["Attributes"]["SequenceNumber"]) < int(received[1]["Attributes"]["SequenceNumber"])

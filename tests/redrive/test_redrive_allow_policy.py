@@ -46,9 +46,7 @@ def test_without_a_policy_any_source_may_use_the_queue(sqs_mock: SqsMock) -> Non
 
     make_queue(sqs, "source", RedrivePolicy=redrive("dlq"))
 
-    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [
-        url_of("source")
-    ]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [url_of("source")]
 
 
 def test_allow_all_admits_every_source(sqs_mock: SqsMock) -> None:
@@ -58,10 +56,7 @@ def test_allow_all_admits_every_source(sqs_mock: SqsMock) -> None:
     make_queue(sqs, "one", RedrivePolicy=redrive("dlq"))
     make_queue(sqs, "two", RedrivePolicy=redrive("dlq"))
 
-    assert (
-        len(sqs.list_dead_letter_source_queues(QueueUrl=url_of("dlq"))["queueUrls"])
-        == 2
-    )
+    assert len(sqs.list_dead_letter_source_queues(QueueUrl=url_of("dlq"))["queueUrls"]) == 2
 
 
 def test_deny_all_refuses_create_queue(sqs_mock: SqsMock) -> None:
@@ -82,12 +77,7 @@ def test_deny_all_refuses_set_queue_attributes(sqs_mock: SqsMock) -> None:
 
     with expect_invalid_parameter_value(sqs, refused("source", "dlq", policy)):
         sqs.set_queue_attributes(QueueUrl=source, Attributes={"RedrivePolicy": policy})
-    assert (
-        "RedrivePolicy"
-        not in sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["All"])[
-            "Attributes"
-        ]
-    )
+    assert "RedrivePolicy" not in sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["All"])["Attributes"]
 
 
 def test_by_queue_admits_only_the_listed_sources(sqs_mock: SqsMock) -> None:
@@ -99,9 +89,7 @@ def test_by_queue_admits_only_the_listed_sources(sqs_mock: SqsMock) -> None:
     with expect_invalid_parameter_value(sqs, refused("stranger", "dlq", policy)):
         make_queue(sqs, "stranger", RedrivePolicy=policy)
 
-    assert sqs.list_dead_letter_source_queues(QueueUrl=url_of("dlq"))["queueUrls"] == [
-        url_of("trusted")
-    ]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=url_of("dlq"))["queueUrls"] == [url_of("trusted")]
 
 
 def test_by_queue_may_name_a_source_before_it_exists(sqs_mock: SqsMock) -> None:
@@ -119,9 +107,7 @@ def test_a_policy_set_later_applies_to_new_sources(sqs_mock: SqsMock) -> None:
     dlq = make_queue(sqs, "dlq")
     make_queue(sqs, "first", RedrivePolicy=redrive("dlq"))
 
-    sqs.set_queue_attributes(
-        QueueUrl=dlq, Attributes={"RedriveAllowPolicy": allow("byQueue", "first")}
-    )
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": allow("byQueue", "first")})
 
     policy = redrive("dlq")
     with expect_invalid_parameter_value(sqs, refused("second", "dlq", policy)):
@@ -140,9 +126,7 @@ def test_policy_is_returned_by_get_queue_attributes(sqs_mock: SqsMock) -> None:
     sqs = client()
     dlq = make_queue(sqs, "dlq", RedriveAllowPolicy=allow("byQueue", "a", "b"))
 
-    returned = sqs.get_queue_attributes(
-        QueueUrl=dlq, AttributeNames=["RedriveAllowPolicy"]
-    )["Attributes"]
+    returned = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["RedriveAllowPolicy"])["Attributes"]
 
     assert json.loads(returned["RedriveAllowPolicy"]) == {
         "redrivePermission": "byQueue",

@@ -46,9 +46,7 @@ def invalid(message: str) -> tuple[str, str, int]:
 # --- body (reference 6.1) ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "body", ["x", "\t\n\r", " ", "\ud7ff\ue000\ufffd", "\U00010000\U0010ffff", "€ ✓ 😀"]
-)
+@pytest.mark.parametrize("body", ["x", "\t\n\r", " ", "\ud7ff\ue000\ufffd", "\U00010000\U0010ffff", "€ ✓ 😀"])
 def test_valid_bodies(body: str) -> None:
     validate_body(body)
 
@@ -101,9 +99,7 @@ ALLOWED_CHARS = st.one_of(
     st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF),
 )
 FORBIDDEN_CHARS = st.one_of(
-    st.characters(min_codepoint=0, max_codepoint=0x1F).filter(
-        lambda c: c not in "\t\n\r"
-    ),
+    st.characters(min_codepoint=0, max_codepoint=0x1F).filter(lambda c: c not in "\t\n\r"),
     st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, blacklist_categories=()),
     st.sampled_from("\ufffe\uffff"),
 )
@@ -308,9 +304,7 @@ def test_empty_binary_value(raw: Mapping[str, object]) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("value", "hex_code"), [("a\x08", "8"), ("\x0b", "B"), ("\uffff", "FFFF")]
-)
+@pytest.mark.parametrize(("value", "hex_code"), [("a\x08", "8"), ("\x0b", "B"), ("\uffff", "FFFF")])
 def test_string_value_characters(value: str, hex_code: str) -> None:
     assert parse_error({"a": string(value)}) == invalid(
         f"Invalid binary character '#x{hex_code}' was found in the value of message (user) attribute 'a', "
@@ -340,9 +334,7 @@ def test_string_value_characters(value: str, hex_code: str) -> None:
 )
 def test_valid_numbers(value: str) -> None:
     assert is_valid_number(value)
-    assert (
-        parse({"n": string(value, "Number")})["n"].string_value == value
-    )  # stored as sent
+    assert parse({"n": string(value, "Number")})["n"].string_value == value  # stored as sent
 
 
 @pytest.mark.parametrize(
@@ -372,10 +364,7 @@ def test_invalid_numbers(value: str) -> None:
 
 def test_checks_run_in_request_order() -> None:
     error = parse_error({"ok": string(), "bad1": string(""), "bad!": string()})
-    assert (
-        error[1]
-        == "Message (user) attribute 'bad1' must contain a non-empty value of type 'String'."
-    )
+    assert error[1] == "Message (user) attribute 'bad1' must contain a non-empty value of type 'String'."
 
 
 # --- system attributes (reference 6.3) -------------------------------------------------------
@@ -415,9 +404,7 @@ def test_trace_header() -> None:
         ),
         (
             {"AWSTraceHeader": string("")},
-            invalid(
-                "Message (system) attribute 'AWSTraceHeader' must contain a non-empty value of type 'String'."
-            ),
+            invalid("Message (system) attribute 'AWSTraceHeader' must contain a non-empty value of type 'String'."),
         ),
         (
             {"AWSTraceHeader": {"DataType": "String", "StringListValues": []}},
@@ -429,9 +416,7 @@ def test_trace_header() -> None:
         ),
     ],
 )
-def test_system_attribute_errors(
-    raw: Mapping[str, Mapping[str, object]], expected: tuple[str, str, int]
-) -> None:
+def test_system_attribute_errors(raw: Mapping[str, Mapping[str, object]], expected: tuple[str, str, int]) -> None:
     with pytest.raises(SqsError) as excinfo:
         parse_system_attributes(raw)
     assert caught(excinfo) == expected
@@ -454,20 +439,14 @@ def test_message_size() -> None:
 # --- FIFO ids (reference 11.1) ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "value", ["a", "x" * 128, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "Az09"]
-)
-@pytest.mark.parametrize(
-    "parameter", ["MessageGroupId", "MessageDeduplicationId", "ReceiveRequestAttemptId"]
-)
+@pytest.mark.parametrize("value", ["a", "x" * 128, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "Az09"])
+@pytest.mark.parametrize("parameter", ["MessageGroupId", "MessageDeduplicationId", "ReceiveRequestAttemptId"])
 def test_valid_fifo_ids(value: str, parameter: str) -> None:
     validate_fifo_id(value, parameter)
 
 
 @pytest.mark.parametrize("value", ["", "x" * 129, "a b", "é", "a\tb"])
-@pytest.mark.parametrize(
-    "parameter", ["MessageGroupId", "MessageDeduplicationId", "ReceiveRequestAttemptId"]
-)
+@pytest.mark.parametrize("parameter", ["MessageGroupId", "MessageDeduplicationId", "ReceiveRequestAttemptId"])
 def test_invalid_fifo_ids(value: str, parameter: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         validate_fifo_id(value, parameter)
@@ -480,9 +459,7 @@ def test_invalid_fifo_ids(value: str, parameter: str) -> None:
 def test_empty_fifo_id_has_two_spaces() -> None:
     with pytest.raises(SqsError) as excinfo:
         validate_fifo_id("", "MessageGroupId")
-    assert excinfo.value.message.startswith(
-        "Value  for parameter MessageGroupId is invalid. Reason: "
-    )
+    assert excinfo.value.message.startswith("Value  for parameter MessageGroupId is invalid. Reason: ")
 
 
 # --- DelaySeconds (reference 8) -------------------------------------------------------------------
@@ -509,9 +486,7 @@ def test_valid_delays(value: int, fifo: bool) -> None:
 def test_invalid_delays(value: int, fifo: bool, reason: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         validate_delay_seconds(value, fifo)
-    assert caught(excinfo) == invalid(
-        f"Value {value} for parameter DelaySeconds is invalid. Reason: {reason}"
-    )
+    assert caught(excinfo) == invalid(f"Value {value} for parameter DelaySeconds is invalid. Reason: {reason}")
 
 
 # --- batch ids (reference 9) ----------------------------------------------------------------------
@@ -523,9 +498,7 @@ INVALID_ID = (
 )
 
 
-def batch_error(
-    ids: list[str], operation: str = "SendMessageBatch"
-) -> tuple[str, str, int]:
+def batch_error(ids: list[str], operation: str = "SendMessageBatch") -> tuple[str, str, int]:
     with pytest.raises(SqsError) as excinfo:
         validate_batch_entry_ids(ids, operation)
     return caught(excinfo)
@@ -562,10 +535,7 @@ def test_batch_checks() -> None:
 
 def test_batch_check_order() -> None:
     # Count before ids; every id's format before distinctness.
-    assert (
-        batch_error(["bad:id"] * 11)[0]
-        == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
-    )
+    assert batch_error(["bad:id"] * 11)[0] == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
     assert batch_error(["a", "a", "bad:id"]) == INVALID_ID
 
 

@@ -47,21 +47,15 @@ def create(
     name: str = "q",
     queues: Mapping[str, QueueSettings] = QUEUES,
 ) -> QueueSettings:
-    return parse_create_attributes(
-        attributes, queue_name=name, resolve_dead_letter=queues.get
-    )
+    return parse_create_attributes(attributes, queue_name=name, resolve_dead_letter=queues.get)
 
 
 def create_fifo(attributes: Mapping[str, str], name: str = "q.fifo") -> QueueSettings:
     return create({"FifoQueue": "true", **attributes}, name)
 
 
-def update(
-    current: QueueSettings, attributes: Mapping[str, str], name: str = "q"
-) -> QueueSettings:
-    return apply_set_attributes(
-        current, attributes, queue_name=name, resolve_dead_letter=QUEUES.get
-    )
+def update(current: QueueSettings, attributes: Mapping[str, str], name: str = "q") -> QueueSettings:
+    return apply_set_attributes(current, attributes, queue_name=name, resolve_dead_letter=QUEUES.get)
 
 
 def error(code: str, message: str, status: int = 400) -> tuple[str, str, int]:
@@ -103,9 +97,7 @@ def test_valid_fifo_names(name: str) -> None:
     validate_queue_name(name, fifo=True)
 
 
-@pytest.mark.parametrize(
-    "name", ["q", ".fifo", "x" * 76 + ".fifo", "a b.fifo", "q.FIFO"]
-)
+@pytest.mark.parametrize("name", ["q", ".fifo", "x" * 76 + ".fifo", "a b.fifo", "q.FIFO"])
 def test_invalid_fifo_names(name: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         validate_queue_name(name, fifo=True)
@@ -138,9 +130,7 @@ def test_create_parses_every_attribute() -> None:
             "ReceiveMessageWaitTimeSeconds": "20",
             "VisibilityTimeout": "043200",
             "Policy": '{"Statement": []}',
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": DLQ, "maxReceiveCount": "5"}
-            ),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": DLQ, "maxReceiveCount": "5"}),
             "RedriveAllowPolicy": '{"redrivePermission": "denyAll"}',
             "KmsMasterKeyId": "alias/aws/sqs",
             "KmsDataKeyReusePeriodSeconds": "86400",
@@ -154,9 +144,7 @@ def test_create_parses_every_attribute() -> None:
         visibility_timeout_s=43200,
         policy_raw='{"Statement": []}',
         redrive_policy=RedrivePolicy(DLQ, 5),
-        redrive_policy_raw=json.dumps(
-            {"deadLetterTargetArn": DLQ, "maxReceiveCount": "5"}
-        ),
+        redrive_policy_raw=json.dumps({"deadLetterTargetArn": DLQ, "maxReceiveCount": "5"}),
         redrive_allow_policy=RedriveAllowPolicy("denyAll"),
         redrive_allow_policy_raw='{"redrivePermission": "denyAll"}',
         kms_master_key_id="alias/aws/sqs",
@@ -197,9 +185,7 @@ def test_integer_ranges(name: str, low: int, high: int) -> None:
     for bad in (str(low - 1), str(high + 1), "", "abc", "1.5", " 5", "0x10"):
         with pytest.raises(SqsError) as excinfo:
             create({name: bad})
-        assert caught(excinfo) == error(
-            "InvalidAttributeValue", f"Invalid value for the parameter {name}."
-        )
+        assert caught(excinfo) == error("InvalidAttributeValue", f"Invalid value for the parameter {name}.")
 
 
 @pytest.mark.parametrize("name", ["SqsManagedSseEnabled"])
@@ -207,9 +193,7 @@ def test_integer_ranges(name: str, low: int, high: int) -> None:
 def test_booleans_reject_other_words(name: str, bad: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         create({name: bad})
-    assert caught(excinfo) == error(
-        "InvalidAttributeValue", f"Invalid value for the parameter {name}."
-    )
+    assert caught(excinfo) == error("InvalidAttributeValue", f"Invalid value for the parameter {name}.")
 
 
 @pytest.mark.parametrize(
@@ -223,9 +207,7 @@ def test_booleans_reject_other_words(name: str, bad: str) -> None:
 def test_fifo_enums_are_case_sensitive(name: str, value: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         create_fifo({name: value})
-    assert caught(excinfo) == error(
-        "InvalidAttributeValue", f"Invalid value for the parameter {name}."
-    )
+    assert caught(excinfo) == error("InvalidAttributeValue", f"Invalid value for the parameter {name}.")
 
 
 @pytest.mark.parametrize(
@@ -246,9 +228,7 @@ def test_fifo_enums_are_case_sensitive(name: str, value: str) -> None:
 def test_unknown_and_read_only_names(name: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         create({name: "1"})
-    assert caught(excinfo) == error(
-        "InvalidAttributeName", f"Unknown Attribute {name}."
-    )
+    assert caught(excinfo) == error("InvalidAttributeName", f"Unknown Attribute {name}.")
 
 
 @pytest.mark.parametrize(
@@ -308,9 +288,7 @@ def test_sse_kms_and_sqs_are_exclusive() -> None:
         "k",
         False,
     )
-    assert create(
-        {"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true"}
-    ).sqs_managed_sse_enabled
+    assert create({"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true"}).sqs_managed_sse_enabled
 
 
 # --- Policy (reference 4.4) ------------------------------------------------------
@@ -332,9 +310,7 @@ def statement(actions: int) -> dict[str, object]:
 def test_rejected_policy(policy: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         create({"Policy": policy})
-    assert caught(excinfo) == error(
-        "InvalidAttributeValue", "Invalid value for the parameter Policy."
-    )
+    assert caught(excinfo) == error("InvalidAttributeValue", "Invalid value for the parameter Policy.")
     assert excinfo.value.type_name == "com.amazonaws.sqs#InvalidAttributeValue"
 
 
@@ -446,9 +422,7 @@ def test_redrive_arn_checked_before_lookup() -> None:
 
     with pytest.raises(SqsError):
         parse_create_attributes(
-            {
-                "RedrivePolicy": '{"deadLetterTargetArn": "dummy", "maxReceiveCount": 42}'
-            },
+            {"RedrivePolicy": '{"deadLetterTargetArn": "dummy", "maxReceiveCount": 42}'},
             queue_name="q",
             resolve_dead_letter=resolve,
         )
@@ -456,25 +430,11 @@ def test_redrive_arn_checked_before_lookup() -> None:
 
 
 def test_redrive_policy_same_type_fifo() -> None:
-    settings = create_fifo(
-        {
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": FIFO_DLQ, "maxReceiveCount": 1000}
-            )
-        }
-    )
+    settings = create_fifo({"RedrivePolicy": json.dumps({"deadLetterTargetArn": FIFO_DLQ, "maxReceiveCount": 1000})})
     assert settings.redrive_policy == RedrivePolicy(FIFO_DLQ, 1000)
     with pytest.raises(SqsError) as excinfo:
-        create_fifo(
-            {
-                "RedrivePolicy": json.dumps(
-                    {"deadLetterTargetArn": DLQ, "maxReceiveCount": 1}
-                )
-            }
-        )
-    assert excinfo.value.message.endswith(
-        "Reason: Dead-letter queue must be same type of queue as the source.."
-    )
+        create_fifo({"RedrivePolicy": json.dumps({"deadLetterTargetArn": DLQ, "maxReceiveCount": 1})})
+    assert excinfo.value.message.endswith("Reason: Dead-letter queue must be same type of queue as the source..")
 
 
 @pytest.mark.parametrize(
@@ -487,15 +447,11 @@ def test_redrive_policy_same_type_fifo() -> None:
         (RedriveAllowPolicy("byQueue", (ARN + "other",)), False),
     ],
 )
-def test_redrive_allow_policy_of_the_target(
-    allow: RedriveAllowPolicy | None, permitted: bool
-) -> None:
+def test_redrive_allow_policy_of_the_target(allow: RedriveAllowPolicy | None, permitted: bool) -> None:
     queues = {DLQ: QueueSettings(redrive_allow_policy=allow)}
     raw = json.dumps({"deadLetterTargetArn": DLQ, "maxReceiveCount": 2})
     if permitted:
-        assert create(
-            {"RedrivePolicy": raw}, "src", queues
-        ).redrive_policy == RedrivePolicy(DLQ, 2)
+        assert create({"RedrivePolicy": raw}, "src", queues).redrive_policy == RedrivePolicy(DLQ, 2)
     else:
         with pytest.raises(SqsError) as excinfo:
             create({"RedrivePolicy": raw}, "src", queues)
@@ -563,9 +519,7 @@ def test_redrive_allow_policy_errors(raw: str, reason: str) -> None:
 def test_redrive_allow_policy_by_queue() -> None:
     arns = [ARN + str(i) for i in range(10)]
     raw = json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": arns})
-    assert create(
-        {"RedriveAllowPolicy": raw}
-    ).redrive_allow_policy == RedriveAllowPolicy("byQueue", tuple(arns))
+    assert create({"RedriveAllowPolicy": raw}).redrive_allow_policy == RedriveAllowPolicy("byQueue", tuple(arns))
     empty = create({"RedriveAllowPolicy": '{"redrivePermission": "byQueue"}'})
     assert empty.redrive_allow_policy == RedriveAllowPolicy("byQueue")
 
@@ -575,18 +529,14 @@ def test_redrive_allow_policy_by_queue() -> None:
 
 def test_set_changes_only_named_attributes() -> None:
     current = create({"DelaySeconds": "5"})
-    assert update(current, {"VisibilityTimeout": "60"}) == QueueSettings(
-        delay_s=5, visibility_timeout_s=60
-    )
+    assert update(current, {"VisibilityTimeout": "60"}) == QueueSettings(delay_s=5, visibility_timeout_s=60)
 
 
 def test_set_fifo_queue() -> None:
     standard, fifo = create({}), create_fifo({})
     with pytest.raises(SqsError) as excinfo:
         update(standard, {"FifoQueue": "true"})
-    assert caught(excinfo) == error(
-        "InvalidAttributeName", "Unknown Attribute FifoQueue."
-    )
+    assert caught(excinfo) == error("InvalidAttributeName", "Unknown Attribute FifoQueue.")
     assert update(fifo, {"FifoQueue": "true"}, "q.fifo") == fifo
     with pytest.raises(SqsError) as excinfo:
         update(fifo, {"FifoQueue": "false"}, "q.fifo")
@@ -599,21 +549,15 @@ def test_set_fifo_queue() -> None:
 def test_set_fifo_only_names_on_standard() -> None:
     with pytest.raises(SqsError) as excinfo:
         update(create({}), {"ContentBasedDeduplication": "true"})
-    assert caught(excinfo) == error(
-        "InvalidAttributeName", "Unknown Attribute ContentBasedDeduplication."
-    )
-    assert update(
-        create_fifo({}), {"ContentBasedDeduplication": "true"}, "q.fifo"
-    ).content_based_deduplication
+    assert caught(excinfo) == error("InvalidAttributeName", "Unknown Attribute ContentBasedDeduplication.")
+    assert update(create_fifo({}), {"ContentBasedDeduplication": "true"}, "q.fifo").content_based_deduplication
 
 
 @pytest.mark.parametrize("name", sorted(DYNAMIC_ATTRIBUTE_NAMES | {"All"}))
 def test_set_read_only_names(name: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         update(create({}), {name: "1"})
-    assert caught(excinfo) == error(
-        "InvalidAttributeName", f"Unknown Attribute {name}."
-    )
+    assert caught(excinfo) == error("InvalidAttributeName", f"Unknown Attribute {name}.")
 
 
 def test_set_is_all_or_nothing() -> None:
@@ -625,9 +569,7 @@ def test_set_is_all_or_nothing() -> None:
 
 def test_set_empty_removes_policies() -> None:
     raw = json.dumps({"deadLetterTargetArn": DLQ, "maxReceiveCount": 3})
-    current = create(
-        {"Policy": '{"Statement": []}', "RedrivePolicy": raw, "KmsMasterKeyId": "k"}
-    )
+    current = create({"Policy": '{"Statement": []}', "RedrivePolicy": raw, "KmsMasterKeyId": "k"})
     cleared = update(current, {"Policy": "", "RedrivePolicy": "", "KmsMasterKeyId": ""})
     assert (cleared.policy_raw, cleared.redrive_policy, cleared.redrive_policy_raw) == (
         None,
@@ -649,12 +591,8 @@ def test_set_sse_switches() -> None:
 # --- idempotent CreateQueue (reference 4.1) ---------------------------------------
 
 
-def differ(
-    current: QueueSettings, requested: Mapping[str, str], name: str = "q"
-) -> str | None:
-    return first_difference(
-        current, requested, queue_name=name, resolve_dead_letter=QUEUES.get
-    )
+def differ(current: QueueSettings, requested: Mapping[str, str], name: str = "q") -> str | None:
+    return first_difference(current, requested, queue_name=name, resolve_dead_letter=QUEUES.get)
 
 
 def test_first_difference() -> None:
@@ -688,9 +626,7 @@ def test_first_difference_of_policies() -> None:
     assert (
         differ(
             current,
-            {
-                "RedrivePolicy": f'{{"maxReceiveCount":"3","deadLetterTargetArn":"{DLQ}"}}'
-            },
+            {"RedrivePolicy": f'{{"maxReceiveCount":"3","deadLetterTargetArn":"{DLQ}"}}'},
         )
         is None
     )
@@ -708,9 +644,9 @@ def test_first_difference_fifo() -> None:
         )
         is None
     )
-    assert differ(
-        current, {"FifoQueue": "true", "ContentBasedDeduplication": "false"}, "q.fifo"
-    ) == ("ContentBasedDeduplication")
+    assert differ(current, {"FifoQueue": "true", "ContentBasedDeduplication": "false"}, "q.fifo") == (
+        "ContentBasedDeduplication"
+    )
 
 
 def test_first_difference_validates_first() -> None:
@@ -745,10 +681,7 @@ FIFO_EXTRA = {
 
 def test_all_names_match_botocore() -> None:
     model = botocore.session.get_session().get_service_model("sqs")
-    assert (
-        list(ALL_ATTRIBUTE_NAMES)
-        == model.shape_for("QueueAttributeName").metadata["enum"]
-    )
+    assert list(ALL_ATTRIBUTE_NAMES) == model.shape_for("QueueAttributeName").metadata["enum"]
 
 
 def test_render_all_standard_defaults() -> None:
@@ -780,22 +713,14 @@ def test_render_set_policies_and_kms() -> None:
         {
             "Policy": '{"Statement": []}',
             "RedrivePolicy": f'{{"deadLetterTargetArn": "{DLQ}", "maxReceiveCount": "7"}}',
-            "RedriveAllowPolicy": json.dumps(
-                {"redrivePermission": "byQueue", "sourceQueueArns": [ARN + "a"]}
-            ),
+            "RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [ARN + "a"]}),
             "KmsMasterKeyId": "alias/aws/sqs",
         }
     )
     rendered = render_attributes(settings, ["All"], dynamic=DYNAMIC)
     assert rendered["Policy"] == '{"Statement": []}'
-    assert (
-        rendered["RedrivePolicy"]
-        == f'{{"deadLetterTargetArn":"{DLQ}","maxReceiveCount":7}}'
-    )
-    assert (
-        rendered["RedriveAllowPolicy"]
-        == f'{{"redrivePermission":"byQueue","sourceQueueArns":["{ARN}a"]}}'
-    )
+    assert rendered["RedrivePolicy"] == f'{{"deadLetterTargetArn":"{DLQ}","maxReceiveCount":7}}'
+    assert rendered["RedriveAllowPolicy"] == f'{{"redrivePermission":"byQueue","sourceQueueArns":["{ARN}a"]}}'
     assert rendered["KmsMasterKeyId"] == "alias/aws/sqs"
     assert rendered["KmsDataKeyReusePeriodSeconds"] == "300"
     assert rendered["SqsManagedSseEnabled"] == "false"
@@ -814,9 +739,7 @@ def test_render_leaves_out_what_does_not_apply() -> None:
         "Policy",
         "FifoQueue",
     ]
-    assert render_attributes(QueueSettings(), requested, dynamic=DYNAMIC) == {
-        "SqsManagedSseEnabled": "true"
-    }
+    assert render_attributes(QueueSettings(), requested, dynamic=DYNAMIC) == {"SqsManagedSseEnabled": "true"}
 
 
 def test_render_named_in_request_order() -> None:
@@ -837,22 +760,16 @@ def test_render_named_in_request_order() -> None:
 def test_render_unknown_name(name: str) -> None:
     with pytest.raises(SqsError) as excinfo:
         render_attributes(QueueSettings(), ["VisibilityTimeout", name], dynamic=DYNAMIC)
-    assert caught(excinfo) == error(
-        "InvalidAttributeName", f"Unknown Attribute {name}."
-    )
+    assert caught(excinfo) == error("InvalidAttributeName", f"Unknown Attribute {name}.")
 
 
 # --- properties ---------------------------------------------------------------------------
 
 
-@given(
-    st.integers(min_value=0, max_value=43_200), st.integers(min_value=0, max_value=3)
-)
+@given(st.integers(min_value=0, max_value=43_200), st.integers(min_value=0, max_value=3))
 def test_visibility_timeout_round_trips(value: int, zeros: int) -> None:
     settings = create({"VisibilityTimeout": "0" * zeros + str(value)})
-    assert render_attributes(settings, ["VisibilityTimeout"], dynamic={}) == {
-        "VisibilityTimeout": str(value)
-    }
+    assert render_attributes(settings, ["VisibilityTimeout"], dynamic={}) == {"VisibilityTimeout": str(value)}
     assert differ(settings, {"VisibilityTimeout": str(value)}) is None
 
 
@@ -864,9 +781,7 @@ def test_max_receive_count_as_number_or_string(count: int, as_string: bool) -> N
             "maxReceiveCount": str(count) if as_string else count,
         }
     )
-    rendered = render_attributes(
-        create({"RedrivePolicy": raw}), ["RedrivePolicy"], dynamic={}
-    )
+    rendered = render_attributes(create({"RedrivePolicy": raw}), ["RedrivePolicy"], dynamic={})
     assert json.loads(rendered["RedrivePolicy"]) == {
         "deadLetterTargetArn": DLQ,
         "maxReceiveCount": count,

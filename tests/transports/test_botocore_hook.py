@@ -38,9 +38,7 @@ class NetworkCall(Exception):
 class _Raw(io.BytesIO):
     """A raw body botocore can stream, like urllib3's response."""
 
-    def stream(
-        self, amt: int = 65536, decode_content: bool | None = None
-    ) -> Iterator[bytes]:
+    def stream(self, amt: int = 65536, decode_content: bool | None = None) -> Iterator[bytes]:
         while chunk := self.read(amt):
             yield chunk
 
@@ -110,9 +108,7 @@ def sqs_client(**kwargs: Any) -> Any:
 
 
 def queue_names(client: Any) -> list[str]:
-    return sorted(
-        url.rsplit("/", 1)[1] for url in client.list_queues().get("QueueUrls", [])
-    )
+    return sorted(url.rsplit("/", 1)[1] for url in client.list_queues().get("QueueUrls", []))
 
 
 # -- which clients are intercepted ------------------------------------------------------
@@ -336,10 +332,7 @@ def test_stubber_on_an_sqs_client_wins_over_the_mock() -> None:
         after = sqs.list_queues()["QueueUrls"]
 
     assert stubbed == ["https://stubbed/1/q"]
-    assert (
-        info.value.response["Error"]["Code"]
-        == "AWS.SimpleQueueService.NonExistentQueue"
-    )
+    assert info.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
     assert after == [f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/real"]
     assert [c.operation for c in mock.calls] == ["CreateQueue", "ListQueues"]
     assert len(mock.queue("real")) == 0
@@ -378,9 +371,7 @@ def test_nested_mock_is_fresh_and_the_outer_resumes(network: list[str]) -> None:
 
     assert [q.name for q in outer.queues()] == ["outer-queue"]
     assert [q.name for q in inner.queues()] == ["inner-queue"]
-    assert [m.body for m in outer.queue("outer-queue").visible] == [
-        "after the inner one"
-    ]
+    assert [m.body for m in outer.queue("outer-queue").visible] == ["after the inner one"]
     assert [c.operation for c in outer.calls] == [
         "CreateQueue",
         "ListQueues",
@@ -484,9 +475,7 @@ def test_environment_is_restored_after_exit(no_aws_environment: Path) -> None:
     } & set(os.environ)
 
 
-def test_configured_environment_is_left_as_it_is(
-    no_aws_environment: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_configured_environment_is_left_as_it_is(no_aws_environment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "configured")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
@@ -494,11 +483,7 @@ def test_configured_environment_is_left_as_it_is(
 
     with mock_sqs(region="eu-central-1") as mock:
         assert dict(os.environ) == before
-        url = (
-            boto3.session.Session()
-            .client("sqs")
-            .create_queue(QueueName="q")["QueueUrl"]
-        )
+        url = boto3.session.Session().client("sqs").create_queue(QueueName="q")["QueueUrl"]
 
     assert dict(os.environ) == before
     # The configured region is the endpoint's; the unknown key is the default account.
@@ -565,9 +550,7 @@ def test_one_mock_serves_many_threads_at_once(sqs_mock: SqsMock) -> None:
                 sqs.send_message(QueueUrl=url, MessageBody=f"{index}-{round_}")
                 response = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
                 for message in response.get("Messages", []):
-                    sqs.delete_message(
-                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"]
-                    )
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                     received[index].append(message["Body"])
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
@@ -586,9 +569,7 @@ def test_one_mock_serves_many_threads_at_once(sqs_mock: SqsMock) -> None:
         .get("Messages", [])
     ):
         for message in messages:
-            clients[0].delete_message(
-                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"]
-            )
+            clients[0].delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             leftovers.append(message["Body"])
 
     delivered = [body for bodies in received for body in bodies] + leftovers

@@ -38,19 +38,14 @@ Service = Callable[[DecodedRequest], dict[str, Any]]
     ],
 )
 def test_detects_protocol(headers: dict[str, str], protocol: str) -> None:
-    assert (
-        codec.detect_protocol(
-            HttpRequest("POST", "https://sqs.us-east-1.amazonaws.com/", headers)
-        )
-        == protocol
-    )
+    assert codec.detect_protocol(HttpRequest("POST", "https://sqs.us-east-1.amazonaws.com/", headers)) == protocol
 
 
 def test_http_request_headers_are_case_insensitive_and_accept_bytes() -> None:
     request = HttpRequest(
         "POST",
         "http://h/a/b?x=1",
-        {"X-Amz-Target": b"AmazonSQS.X", "Content-Type": "t"},  # type: ignore[dict-item]
+        {"X-Amz-Target": b"AmazonSQS.X", "Content-Type": "t"},
     )
     assert request.header("x-amz-target") == "AmazonSQS.X"
     assert request.header("CONTENT-TYPE") == "t"
@@ -72,12 +67,8 @@ def test_decode_request_json_and_query_give_the_same_params() -> None:
         b"Action=ChangeMessageVisibility&QueueUrl=u&ReceiptHandle=h&VisibilityTimeout=30",
     )
     params = {"QueueUrl": "u", "ReceiptHandle": "h", "VisibilityTimeout": 30}
-    assert codec.decode_request(json_request) == DecodedRequest(
-        "ChangeMessageVisibility", params, "json"
-    )
-    assert codec.decode_request(query_request) == DecodedRequest(
-        "ChangeMessageVisibility", params, "query"
-    )
+    assert codec.decode_request(json_request) == DecodedRequest("ChangeMessageVisibility", params, "json")
+    assert codec.decode_request(query_request) == DecodedRequest("ChangeMessageVisibility", params, "query")
 
 
 def test_queue_url_comes_from_the_path_when_absent() -> None:
@@ -86,36 +77,22 @@ def test_queue_url_comes_from_the_path_when_absent() -> None:
         "MessageBody": "hi",
         "QueueUrl": QUEUE_URL,
     }
-    explicit = HttpRequest(
-        "POST", QUEUE_URL, {}, b"Action=SendMessage&MessageBody=hi&QueueUrl=other"
-    )
+    explicit = HttpRequest("POST", QUEUE_URL, {}, b"Action=SendMessage&MessageBody=hi&QueueUrl=other")
     assert codec.decode_request(explicit).params["QueueUrl"] == "other"
-    no_queue_member = HttpRequest(
-        "POST", QUEUE_URL, {}, b"Action=GetQueueUrl&QueueName=q"
-    )
+    no_queue_member = HttpRequest("POST", QUEUE_URL, {}, b"Action=GetQueueUrl&QueueName=q")
     assert codec.decode_request(no_queue_member).params == {"QueueName": "q"}
 
 
 @pytest.mark.parametrize("action", ["CreateQueue", "ListQueues"])
 def test_queue_less_actions_on_a_queue_url_are_invalid(action: str) -> None:
     with pytest.raises(SqsError) as caught:
-        codec.decode_request(
-            HttpRequest("POST", QUEUE_URL, {}, f"Action={action}&QueueName=q".encode())
-        )
-    assert (
-        caught.value.message == f"The action {action} is not valid for this endpoint."
-    )
+        codec.decode_request(HttpRequest("POST", QUEUE_URL, {}, f"Action={action}&QueueName=q".encode()))
+    assert caught.value.message == f"The action {action} is not valid for this endpoint."
 
 
 def test_encoders_dispatch_on_protocol() -> None:
-    assert (
-        codec.encode_result("json", "DeleteQueue", None, "r").headers["Content-Type"]
-        == "application/x-amz-json-1.0"
-    )
-    assert (
-        codec.encode_result("query", "DeleteQueue", None, "r").headers["Content-Type"]
-        == "text/xml"
-    )
+    assert codec.encode_result("json", "DeleteQueue", None, "r").headers["Content-Type"] == "application/x-amz-json-1.0"
+    assert codec.encode_result("query", "DeleteQueue", None, "r").headers["Content-Type"] == "text/xml"
     error = errors.queue_does_not_exist()
     assert codec.encode_error("json", error, "r").body.startswith(b'{"__type"')
     assert codec.encode_error("query", error, "r").body.startswith(b"<?xml")
@@ -158,9 +135,7 @@ def test_request_ids_are_unique_uuids() -> None:
         ),
     ],
 )
-def test_signing_scope(
-    headers: dict[str, str], url: str, expected: SigningScope | None
-) -> None:
+def test_signing_scope(headers: dict[str, str], url: str, expected: SigningScope | None) -> None:
     assert codec.signing_scope(HttpRequest("GET", url, headers)) == expected
 
 
@@ -180,9 +155,7 @@ class _Raw:
         yield self._body
 
 
-def _client(
-    service: Service, seen: list[DecodedRequest], *, data_path: Path | None = None
-) -> Any:
+def _client(service: Service, seen: list[DecodedRequest], *, data_path: Path | None = None) -> Any:
     session = botocore.session.get_session()
     if data_path is not None:
         session.get_component("data_loader").search_paths.insert(0, str(data_path))
@@ -209,9 +182,7 @@ def _client(
             decoded = codec.decode_request(http)
             assert codec.signing_scope(http) == SigningScope("AKIDTEST", "eu-west-1")
             seen.append(decoded)
-            response = codec.encode_result(
-                decoded.protocol, decoded.operation, service(decoded), request_id
-            )
+            response = codec.encode_result(decoded.protocol, decoded.operation, service(decoded), request_id)
         except SqsError as error:
             response = codec.encode_error(protocol, error, request_id)
         raw: Any = _Raw(response.body)
@@ -245,9 +216,7 @@ def test_round_trip_through_botocore(protocol: tuple[str, Path | None]) -> None:
         "MD5OfBody": "6e2baaf3b97dbeef01c0043275f9a0e7",
         "Body": 'msg "quoted"\r\n',
         "Attributes": {"SentTimestamp": "1714482781123"},
-        "MessageAttributes": {
-            "bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}
-        },
+        "MessageAttributes": {"bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}},
     }
 
     def service(call: DecodedRequest) -> dict[str, Any]:
@@ -261,9 +230,7 @@ def test_round_trip_through_botocore(protocol: tuple[str, Path | None]) -> None:
         DelaySeconds=3,
         MessageAttributes={"bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}},
     )
-    response = client.receive_message(
-        QueueUrl=QUEUE_URL, AttributeNames=["All"], MaxNumberOfMessages=10
-    )
+    response = client.receive_message(QueueUrl=QUEUE_URL, AttributeNames=["All"], MaxNumberOfMessages=10)
     assert response["Messages"] == [received]
     assert [(call.operation, call.protocol) for call in seen] == [
         ("SendMessage", name),
@@ -273,9 +240,7 @@ def test_round_trip_through_botocore(protocol: tuple[str, Path | None]) -> None:
         "QueueUrl": QUEUE_URL,
         "MessageBody": "hi",
         "DelaySeconds": 3,
-        "MessageAttributes": {
-            "bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}
-        },
+        "MessageAttributes": {"bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}},
     }
     assert seen[1].params == {
         "QueueUrl": QUEUE_URL,
@@ -293,9 +258,6 @@ def test_errors_reach_botocore_with_legacy_code_and_modeled_class(
     client = _client(service, [], data_path=protocol[1])
     with pytest.raises(ClientError) as caught:
         client.get_queue_url(QueueName="missing")
-    assert (
-        caught.value.response["Error"]["Code"]
-        == "AWS.SimpleQueueService.NonExistentQueue"
-    )
+    assert caught.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
     assert isinstance(caught.value, client.exceptions.QueueDoesNotExist)
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -27,9 +27,7 @@ needs_json_model = pytest.mark.skipif(
 
 def botocore_request(operation: str, params: dict[str, Any]) -> HttpRequest:
     """The request botocore itself builds for these params."""
-    serialized = create_serializer("json").serialize_to_request(
-        params, MODEL.operation_model(operation)
-    )
+    serialized = create_serializer("json").serialize_to_request(params, MODEL.operation_model(operation))
     return HttpRequest(
         "POST",
         "https://sqs.us-east-1.amazonaws.com/",
@@ -82,9 +80,7 @@ def test_decodes_what_botocore_sends_with_python_values() -> None:
             "b": {"DataType": "Binary", "BinaryValue": b"\x00\x01\xff"},
             "s": {"DataType": "String", "StringValue": "x"},
         },
-        "MessageSystemAttributes": {
-            "AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1"}
-        },
+        "MessageSystemAttributes": {"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1"}},
     }
     assert json_protocol.decode(botocore_request("SendMessage", params)) == (
         "SendMessage",
@@ -110,9 +106,7 @@ def test_decodes_lists_of_structures_and_string_lists() -> None:
         "MessageSystemAttributeNames": ["All"],
         "MaxNumberOfMessages": 10,
     }
-    assert (
-        json_protocol.decode(botocore_request("ReceiveMessage", receive))[1] == receive
-    )
+    assert json_protocol.decode(botocore_request("ReceiveMessage", receive))[1] == receive
 
 
 @needs_json_model
@@ -138,9 +132,7 @@ def test_empty_body_means_no_parameters() -> None:
     [("AmazonSQS.FooBar", "FooBar"), ("AmazonSNS.Publish", "Publish"), ("", "")],
 )
 def test_unknown_operation_is_invalid_action(target: str, action: str) -> None:
-    request = HttpRequest(
-        "POST", "https://sqs.us-east-1.amazonaws.com/", {"X-Amz-Target": target}, b"{}"
-    )
+    request = HttpRequest("POST", "https://sqs.us-east-1.amazonaws.com/", {"X-Amz-Target": target}, b"{}")
     error = decode_error(request)
     assert (error.code, error.message) == (
         errors.invalid_action(action).code,
@@ -200,9 +192,7 @@ def test_unknown_operation_is_invalid_action(target: str, action: str) -> None:
         ),
     ],
 )
-def test_wrong_json_types_are_serialization_errors(
-    operation: str, body: bytes, fragment: str
-) -> None:
+def test_wrong_json_types_are_serialization_errors(operation: str, body: bytes, fragment: str) -> None:
     error = decode_error(raw_request(operation, body))
     assert error.code == "SerializationException"
     assert error.status == 400
@@ -211,9 +201,7 @@ def test_wrong_json_types_are_serialization_errors(
 
 @pytest.mark.parametrize("body", [b"{", b"[1]", b'"text"', b"null", b"\xff\xfe{}"])
 def test_malformed_or_non_object_body_is_a_serialization_error(body: bytes) -> None:
-    assert (
-        decode_error(raw_request("ListQueues", body)).shape == "SerializationException"
-    )
+    assert decode_error(raw_request("ListQueues", body)).shape == "SerializationException"
 
 
 # --- encode -----------------------------------------------------------------
@@ -233,20 +221,13 @@ def test_encodes_result_that_botocore_parses_back() -> None:
             "Bin": {"BinaryValue": b"\x00\xff", "DataType": "Binary"},
         },
     }
-    response = json_protocol.encode_result(
-        "ReceiveMessage", {"Messages": [message]}, "rid-1"
-    )
+    response = json_protocol.encode_result("ReceiveMessage", {"Messages": [message]}, "rid-1")
     assert response.status == 200
     assert response.headers == {
         "Content-Type": "application/x-amz-json-1.0",
         "x-amzn-RequestId": "rid-1",
     }
-    assert (
-        json.loads(response.body)["Messages"][0]["MessageAttributes"]["Bin"][
-            "BinaryValue"
-        ]
-        == "AP8="
-    )
+    assert json.loads(response.body)["Messages"][0]["MessageAttributes"]["Bin"]["BinaryValue"] == "AP8="
     assert botocore_parse("ReceiveMessage", response) == {"Messages": [message]}
 
 
@@ -262,19 +243,12 @@ def test_omits_none_empty_collections_and_unknown_keys() -> None:
         ],
         "Failed": [],
     }
-    response = json_protocol.encode_result(
-        "SendMessageBatch", {**result, "Internal": object()}, "r"
-    )
-    assert json.loads(response.body) == {
-        "Successful": [{"Id": "a", "MessageId": "m", "MD5OfMessageBody": "d"}]
-    }
+    response = json_protocol.encode_result("SendMessageBatch", {**result, "Internal": object()}, "r")
+    assert json.loads(response.body) == {"Successful": [{"Id": "a", "MessageId": "m", "MD5OfMessageBody": "d"}]}
 
 
 def test_empty_receive_has_no_messages_key() -> None:
-    assert (
-        json_protocol.encode_result("ReceiveMessage", {"Messages": []}, "r").body
-        == b"{}"
-    )
+    assert json_protocol.encode_result("ReceiveMessage", {"Messages": []}, "r").body == b"{}"
 
 
 def test_keeps_numbers_booleans_and_empty_strings() -> None:
@@ -284,13 +258,9 @@ def test_keeps_numbers_booleans_and_empty_strings() -> None:
         "Code": "InvalidParameterValue",
         "Message": "",
     }
-    body = json.loads(
-        json_protocol.encode_result("SendMessageBatch", {"Failed": [failed]}, "r").body
-    )
+    body = json.loads(json_protocol.encode_result("SendMessageBatch", {"Failed": [failed]}, "r").body)
     assert body == {"Failed": [failed]}
-    moved = json_protocol.encode_result(
-        "CancelMessageMoveTask", {"ApproximateNumberOfMessagesMoved": 0}, "r"
-    )
+    moved = json_protocol.encode_result("CancelMessageMoveTask", {"ApproximateNumberOfMessagesMoved": 0}, "r")
     assert json.loads(moved.body) == {"ApproximateNumberOfMessagesMoved": 0}
 
 

@@ -25,9 +25,7 @@ from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import service_shapes
 
 QUERY_MODEL = ServiceModel(
-    json.loads(
-        (Path(__file__).parent / "data" / "sqs-query-2012-11-05.json").read_text()
-    ),
+    json.loads((Path(__file__).parent / "data" / "sqs-query-2012-11-05.json").read_text()),
     "sqs",
 )
 ENDPOINT = "https://sqs.us-east-1.amazonaws.com/"
@@ -53,10 +51,7 @@ def sample(shape: Any, name: str, *, output: bool) -> Any:
             sample(shape.member, f"{name}2", output=output),
         ]
     if kind == "map":
-        return {
-            f"{name}-k{i}": sample(shape.value, f"{name}v{i}", output=output)
-            for i in (1, 2)
-        }
+        return {f"{name}-k{i}": sample(shape.value, f"{name}v{i}", output=output) for i in (1, 2)}
     if kind == "integer":
         return 7
     if kind == "long":
@@ -69,9 +64,7 @@ def sample(shape: Any, name: str, *, output: bool) -> Any:
 
 
 def botocore_request(operation: str, params: dict[str, Any]) -> HttpRequest:
-    serialized = QuerySerializer().serialize_to_request(
-        params, QUERY_MODEL.operation_model(operation)
-    )
+    serialized = QuerySerializer().serialize_to_request(params, QUERY_MODEL.operation_model(operation))
     return HttpRequest("POST", ENDPOINT, FORM, urlencode(serialized["body"]).encode())
 
 
@@ -146,9 +139,7 @@ def test_decodes_reference_encodings() -> None:
 
 
 def test_decodes_names_missing_from_the_old_model() -> None:
-    request = form(
-        Action="ReceiveMessage", QueueUrl="u", **{"MessageSystemAttributeName.1": "All"}
-    )
+    request = form(Action="ReceiveMessage", QueueUrl="u", **{"MessageSystemAttributeName.1": "All"})
     assert query_protocol.decode(request)[1] == {
         "QueueUrl": "u",
         "MessageSystemAttributeNames": ["All"],
@@ -157,9 +148,7 @@ def test_decodes_names_missing_from_the_old_model() -> None:
 
 def test_indexes_are_ordered_numerically_not_as_text() -> None:
     items = {f"TagKey.{i}": f"k{i}" for i in (10, 2, 1)}
-    assert query_protocol.decode(form(Action="UntagQueue", QueueUrl="u", **items))[1][
-        "TagKeys"
-    ] == ["k1", "k2", "k10"]
+    assert query_protocol.decode(form(Action="UntagQueue", QueueUrl="u", **items))[1]["TagKeys"] == ["k1", "k2", "k10"]
 
 
 def test_items_without_a_value_are_dropped() -> None:
@@ -169,22 +158,16 @@ def test_items_without_a_value_are_dropped() -> None:
         "Tag.2.Value": "v2",
         "TagKey.1.x": "?",
     }
-    assert query_protocol.decode(form(Action="TagQueue", QueueUrl="u", **params))[
-        1
-    ] == {
+    assert query_protocol.decode(form(Action="TagQueue", QueueUrl="u", **params))[1] == {
         "QueueUrl": "u",
         "Tags": {"k2": "v2"},
     }
-    untag = form(
-        Action="UntagQueue", QueueUrl="u", **{"TagKey.1.x": "?", "TagKey.2": "a"}
-    )
+    untag = form(Action="UntagQueue", QueueUrl="u", **{"TagKey.1.x": "?", "TagKey.2": "a"})
     assert query_protocol.decode(untag)[1] == {"QueueUrl": "u", "TagKeys": ["a"]}
 
 
 def test_empty_list_encoding_is_an_empty_list() -> None:
-    assert query_protocol.decode(
-        botocore_request("SendMessageBatch", {"QueueUrl": "u", "Entries": []})
-    )[1] == {
+    assert query_protocol.decode(botocore_request("SendMessageBatch", {"QueueUrl": "u", "Entries": []}))[1] == {
         "QueueUrl": "u",
         "Entries": [],
     }
@@ -214,9 +197,7 @@ def test_body_wins_over_the_query_string() -> None:
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "", "99999999999", "1" * 5000])
 def test_bad_integer_is_invalid_parameter_value(value: str) -> None:
-    error = decode_error(
-        form(Action="SendMessage", QueueUrl="u", MessageBody="b", DelaySeconds=value)
-    )
+    error = decode_error(form(Action="SendMessage", QueueUrl="u", MessageBody="b", DelaySeconds=value))
     assert (error.code, error.status) == ("InvalidParameterValue", 400)
     assert "DelaySeconds" in error.message
 
@@ -240,9 +221,7 @@ def test_unknown_action_is_invalid_action() -> None:
 
 
 def test_missing_action_is_unknown_operation() -> None:
-    error = decode_error(
-        HttpRequest("GET", "https://sqs.us-east-1.amazonaws.com/123456789012/q", {})
-    )
+    error = decode_error(HttpRequest("GET", "https://sqs.us-east-1.amazonaws.com/123456789012/q", {}))
     assert (error.code, error.status) == ("UnknownOperationException", 404)
 
 
@@ -262,9 +241,7 @@ def test_encodes_every_operation_so_old_botocore_parses_it(operation: str) -> No
 def test_every_list_and_map_member_has_a_query_name() -> None:
     missing = []
     for operation in service_shapes().operations.values():
-        stack = [
-            shape for shape in (operation.input, operation.output) if shape is not None
-        ]
+        stack = [shape for shape in (operation.input, operation.output) if shape is not None]
         seen = set()
         while stack:
             shape = stack.pop()
@@ -272,16 +249,9 @@ def test_every_list_and_map_member_has_a_query_name() -> None:
                 continue
             seen.add(shape.name)
             for name, member in shape.members.items():
-                if (
-                    member.kind in ("list", "map")
-                    and (shape.name, name) not in query_protocol.QUERY_NAMES
-                ):
+                if member.kind in ("list", "map") and (shape.name, name) not in query_protocol.QUERY_NAMES:
                     missing.append((shape.name, name))
-                stack += [
-                    s
-                    for s in (member, member.member, member.value)
-                    if s.kind == "structure"
-                ]
+                stack += [s for s in (member, member.member, member.value) if s.kind == "structure"]
     assert missing == []
 
 
@@ -295,9 +265,7 @@ def test_receive_message_matches_the_reference_layout() -> None:
         "MD5OfMessageAttributes": "ae7155c6026991b6d54b11589678bf9c",
         "MessageAttributes": {"Foo": {"StringValue": "Bar", "DataType": "String"}},
     }
-    body = query_protocol.encode_result(
-        "ReceiveMessage", {"Messages": [message]}, "r"
-    ).body.decode()
+    body = query_protocol.encode_result("ReceiveMessage", {"Messages": [message]}, "r").body.decode()
     assert body == (
         f'<ReceiveMessageResponse xmlns="{NS}"><ReceiveMessageResult><Message>'
         "<MessageId>5fea</MessageId><ReceiptHandle>AQEB</ReceiptHandle>"
@@ -318,9 +286,7 @@ def test_batch_failure_entry_layout() -> None:
         "Code": "InvalidParameterValue",
         "Message": "m",
     }
-    body = query_protocol.encode_result(
-        "SendMessageBatch", {"Successful": [], "Failed": [failed]}, "r"
-    ).body.decode()
+    body = query_protocol.encode_result("SendMessageBatch", {"Successful": [], "Failed": [failed]}, "r").body.decode()
     assert (
         "<SendMessageBatchResult><BatchResultErrorEntry><Id>big-1</Id><SenderFault>true</SenderFault>"
         "<Code>InvalidParameterValue</Code><Message>m</Message></BatchResultErrorEntry></SendMessageBatchResult>"
@@ -328,13 +294,8 @@ def test_batch_failure_entry_layout() -> None:
 
 
 def test_tags_use_key_and_value() -> None:
-    body = query_protocol.encode_result(
-        "ListQueueTags", {"Tags": {"k": "v"}}, "r"
-    ).body.decode()
-    assert (
-        "<ListQueueTagsResult><Tag><Key>k</Key><Value>v</Value></Tag></ListQueueTagsResult>"
-        in body
-    )
+    body = query_protocol.encode_result("ListQueueTags", {"Tags": {"k": "v"}}, "r").body.decode()
+    assert "<ListQueueTagsResult><Tag><Key>k</Key><Value>v</Value></Tag></ListQueueTagsResult>" in body
 
 
 @pytest.mark.parametrize("result", [None, {}, {"Messages": []}])
@@ -356,17 +317,13 @@ def test_operation_without_output_has_only_metadata() -> None:
 
 def test_escapes_quotes_and_carriage_returns_like_sqs() -> None:
     body = '<a href="x">&amp;\r\n'
-    encoded = query_protocol.encode_result(
-        "ReceiveMessage", {"Messages": [{"Body": body}]}, "r"
-    ).body.decode()
+    encoded = query_protocol.encode_result("ReceiveMessage", {"Messages": [{"Body": body}]}, "r").body.decode()
     assert "<Body>&lt;a href=&quot;x&quot;&gt;&amp;amp;&#xD;\n</Body>" in encoded
     assert ET.fromstring(encoded).findtext(f".//{{{NS}}}Body") == body
 
 
 def test_encodes_error_as_reference_2_3() -> None:
-    response = query_protocol.encode_error(
-        errors.empty_batch_request("DeleteMessageBatch"), "d26e"
-    )
+    response = query_protocol.encode_error(errors.empty_batch_request("DeleteMessageBatch"), "d26e")
     assert response.status == 400
     assert response.headers == {"Content-Type": "text/xml", "x-amzn-RequestId": "d26e"}
     assert response.body.decode() == (
@@ -396,13 +353,8 @@ def test_botocore_parses_errors_with_legacy_code() -> None:
 
 
 def test_receiver_fault_and_escaped_message() -> None:
-    body = query_protocol.encode_error(
-        SqsError("X", "X", 'a "b" <c>', 500, sender_fault=False), "r"
-    ).body.decode()
-    assert (
-        "<Type>Receiver</Type><Code>X</Code><Message>a &quot;b&quot; &lt;c&gt;</Message>"
-        in body
-    )
+    body = query_protocol.encode_error(SqsError("X", "X", 'a "b" <c>', 500, sender_fault=False), "r").body.decode()
+    assert "<Type>Receiver</Type><Code>X</Code><Message>a &quot;b&quot; &lt;c&gt;</Message>" in body
 
 
 @pytest.mark.usefixtures("synthetic_model")
@@ -411,10 +363,6 @@ def test_generic_kinds_of_a_synthetic_model() -> None:
     params = {"Flag": True, "Nested": {"Text": "t"}, "Ratio": "1.5"}
     assert query_protocol.decode(request) == ("Kinds", params)
     assert query_protocol.decode(form(Action="NoInput")) == ("NoInput", {})
-    assert (
-        decode_error(form(Action="Kinds", Flag="maybe")).code == "InvalidParameterValue"
-    )
-    body = query_protocol.encode_result(
-        "Kinds", {"Flag": False, "Ratio": 1.5}, "r"
-    ).body
+    assert decode_error(form(Action="Kinds", Flag="maybe")).code == "InvalidParameterValue"
+    body = query_protocol.encode_result("Kinds", {"Flag": False, "Ratio": 1.5}, "r").body
     assert b"<KindsResult><Flag>false</Flag><Ratio>1.5</Ratio></KindsResult>" in body
