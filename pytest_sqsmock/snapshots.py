@@ -1,0 +1,120 @@
+"""Views of the simulation: finding queues the way tests name them, and snapshotting them."""
+
+from __future__ import annotations
+
+from pytest_sqsmock.exceptions import UnknownQueueError
+from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.names import default_endpoint, queue_url, split_arn, split_queue_url
+from pytest_sqsmock.service.queue_attributes import render_attributes
+from pytest_sqsmock.service.queues import dynamic_attributes
+from pytest_sqsmock.views import MessageView, QueueView
+
+Coordinates = tuple[str, str, str]  # (account_id, name, region)
+
+
+def coordinates(name_or_url: str, *, region: str | None, account_id: str | None, default: Coordinates) -> Coordinates:
+    """Where a queue named by name, URL or ARN lives; ``default`` fills in account and region."""
+    arn = split_arn(name_or_url)
+    if arn is not None:
+        return arn[1], arn[2], arn[0]
+    parts = split_queue_url(name_or_url)
+    if parts is None:
+        raise UnknownQueueError(f"{name_or_url!r} is neither a queue name, URL nor ARN")
+    account, name = parts
+    return account_id or account or default[0], name, region or _region_of_url(name_or_url) or default[2]
+
+
+def find(service: Service, where: Coordinates) -> QueueView:
+    """A snapshot of the queue at ``where``.
+
+    Raises:
+        UnknownQueueError: there is none; the message lists the queues that exist.
+    """
+    account, name, region = where
+    with service.lock:
+        service.catch_up_tasks()
+        queue = service.registry.find(account, region, name)
+        if queue is None:
+            raise UnknownQueueError(_unknown_queue_message(service, name, account, region))
+        return view_of(service, queue)
+
+
+def every(service: Service, *, region: str | None, account_id: str | None) -> list[QueueView]:
+    """Snapshots of every queue, optionally of one region and/or account."""
+    with service.lock:
+        service.catch_up_tasks()
+        return [view_of(service, queue) for queue in service.registry.all_queues(account_id, region)]
+
+
+def view_of(service: Service, queue: Queue, seen: set[str] | None = None) -> QueueView:
+    """A snapshot of one queue and, through its RedrivePolicy, its dead-letter queue (lock held)."""
+    seen = set() if seen is None else seen
+    queue.catch_up(service.now_ms())
+    seen.add(queue.arn)
+    dead_letter = None
+    policy = queue.settings.redrive_policy
+    if policy is not None and policy.dead_letter_target_arn not in seen:
+        target = service.registry.find_by_arn(policy.dead_letter_target_arn)
+        dead_letter = None if target is None else view_of(service, target, seen)
+    return QueueView(
+        name=queue.name,
+        url=queue_url(default_endpoint(queue.region), queue.account_id, queue.name),
+        arn=queue.arn,
+        region=queue.region,
+        account_id=queue.account_id,
+        fifo=queue.settings.fifo,
+        attributes=render_attributes(queue.settings, ["All"], dynamic=dynamic_attributes(queue)),
+        tags=dict(queue.tags),
+        dead_letter_queue=dead_letter,
+        _messages=tuple(MessageView.of(message) for message in queue.in_delivery_order()),
+    )
+
+
+def describe(views: list[QueueView], *, messages_per_queue: int = 3) -> str:
+    """A readable summary of queues: counts per state and the first messages."""
+    if not views:
+        return "sqs_mock: no queues"
+    lines: list[str] = []
+    for view in views:
+        lines.append(
+            f"sqs_mock: queue {view.name!r} ({view.account_id}/{view.region}): "
+            f"visible: {len(view.visible)}, delayed: {len(view.delayed)}, in_flight: {len(view.in_flight)}"
+        )
+        lines.extend(f"    {message!r}" for message in view.messages[:messages_per_queue])
+        if len(view) > messages_per_queue:
+            lines.append(f"    ... {len(view) - messages_per_queue} more")
+    return "\n".join(lines)
+
+
+def state_signature(service: Service) -> tuple[tuple[str, int, int, int], ...]:
+    """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
+    with service.lock:
+        service.catch_up_tasks()
+        now = service.now_ms()
+        signature = []
+        for queue in service.registry.all_queues():
+            queue.catch_up(now)
+            signature.append((queue.arn, queue.counts["visible"], queue.counts["delayed"], queue.counts["in_flight"]))
+        return tuple(signature)
+
+
+def _unknown_queue_message(service: Service, name: str, account: str, region: str) -> str:
+    here = sorted(queue.name for queue in service.registry.all_queues(account, region))
+    elsewhere = sorted(
+        f"{queue.account_id}/{queue.region}" for queue in service.registry.all_queues() if queue.name == name
+    )
+    return (
+        f"no queue {name!r} in account {account}, region {region}.\n"
+        f"  Queues there: {', '.join(here) or 'none'}. "
+        f"Other places with a queue {name!r}: {', '.join(elsewhere) or 'none'}.\n"
+        "  Pass region= / account_id= to sqs_mock.queue(); see README#regions-and-accounts"
+    )
+
+
+def _region_of_url(url: str) -> str | None:
+    if "://" not in url:
+        return None
+    host = url.split("://", 1)[1].split("/", 1)[0]
+    labels = host.split(".")
+    return labels[1] if len(labels) >= 4 and labels[0] in ("sqs", "sqs-fips") else None

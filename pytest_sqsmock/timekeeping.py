@@ -1,0 +1,115 @@
+"""Moving and reading the simulation's clock; driving consumers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pytest_sqsmock import driving, snapshots
+from pytest_sqsmock.clock import VirtualClock, to_datetime
+from pytest_sqsmock.exceptions import SqsMockError
+from pytest_sqsmock.mock_base import MockState, Traveller, as_mock, to_ms
+
+
+class TimeControl(MockState):
+    """Moving and reading the simulation's clock; driving consumers."""
+
+    @property
+    def now(self) -> datetime:
+        """The simulation's current time (aware UTC)."""
+        return to_datetime(self._clock.now_ms())
+
+    def advance(self, seconds: float | timedelta) -> None:
+        """Move virtual time forward; visibility timeouts, delays and retention expire on the way.
+
+        Args:
+            seconds: How far, as seconds (``int``/``float``) or a ``timedelta``.
+
+        Raises:
+            ValueError: ``seconds`` is negative.
+            SqsMockError: the mock runs on ``clock="system"``.
+        """
+        delta = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
+        if delta < 0:
+            raise ValueError(f"advance() moves forward only; got {seconds!r}")
+        self._virtual_clock().advance_ms(round(delta * 1000))
+        self._after_time_moved()
+
+    def travel_to(self, when: datetime) -> None:
+        """Move virtual time forward to ``when`` (a naive datetime is taken as UTC).
+
+        Raises:
+            ValueError: ``when`` is before :attr:`now`.
+        """
+        target_ms = to_ms(when) or 0
+        if target_ms < self.now_ms:
+            raise ValueError(
+                f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})"
+            )
+        self._virtual_clock().move_to_ms(target_ms)
+        self._after_time_moved()
+
+    @property
+    def now_ms(self) -> int:
+        """The simulation's current time in epoch milliseconds (SQS's own unit)."""
+        return self._clock.now_ms()
+
+    def drive(self, traveller: Traveller) -> Traveller:
+        """Make application code see virtual time: ``advance()`` moves ``traveller`` too.
+
+        Pass what ``freezegun.freeze_time(...).start()`` returns, or the
+        traveller of ``time_machine.travel(...).start()``: anything with a
+        ``move_to(datetime)`` method. It moves to :attr:`now` at once.
+        """
+        self._virtual_clock()
+        self._travellers.append(traveller)
+        traveller.move_to(self.now)
+        return traveller
+
+    def run_until(
+        self,
+        condition: Callable[[], bool],
+        *,
+        step: Callable[[], object] | None = None,
+        within: float | timedelta = 3600.0,
+        max_steps: int = 100_000,
+    ) -> None:
+        """Run consumers until ``condition()`` holds, moving virtual time as needed.
+
+        See :func:`pytest_sqsmock.driving.run_until`.
+
+        Raises:
+            SqsMockAssertionError: the condition never held within ``within`` seconds of virtual time.
+        """
+        __tracebackhide__ = True
+        driving.run_until(as_mock(self), condition, step=step, within=within, max_steps=max_steps)
+
+    def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
+        """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
+        return snapshots.state_signature(self._require_service())
+
+    @property
+    def activity(self) -> int:
+        """How many SQS calls the simulation has served (also set-up helpers)."""
+        return self._require_service().activity
+
+    @property
+    def next_event_ms(self) -> int | None:
+        """When the next delayed or in-flight message turns visible, if any."""
+        return self._require_service().next_event_ms()
+
+    def _virtual_clock(self) -> VirtualClock:
+        if not isinstance(self._clock, VirtualClock):
+            raise SqsMockError(
+                "advance() and travel_to() need clock='virtual'; under clock='system' move time with "
+                "freezegun or time-machine (README#controlling-time)"
+            )
+        return self._clock
+
+    def _after_time_moved(self) -> None:
+        for traveller in self._travellers:
+            traveller.move_to(self.now)
+        if self._service is not None:
+            with self._service.changed:
+                self._service.catch_up_tasks()
+                self._service.notify()
