@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from pytest_sqsmock.model.attributes import AttributeValue
 
 MessageState = Literal["delayed", "visible", "in_flight"]
+
+# Shared by every message without attributes: most have none, and an empty
+# dict per message would cost 64 bytes each.
+NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
 
 
 @dataclass(slots=True, eq=False)
@@ -25,9 +31,9 @@ class Message:
     sent_at_ms: int
     enqueued_at_ms: int
     size: int
-    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: NO_ATTRIBUTES)
     md5_of_attributes: str | None = None
-    system_attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    system_attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: NO_ATTRIBUTES)
     md5_of_system_attributes: str | None = None
     group_id: str | None = None
     deduplication_id: str | None = None
