@@ -14,6 +14,7 @@ from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.errors import (
     SqsError,
     invalid_action,
+    invalid_value,
     missing_parameter,
     queue_does_not_exist,
 )
@@ -133,6 +134,16 @@ def require(params: Params, name: str, *, reported_as: str | None = None) -> Any
     value = params.get(name)
     if value is None:
         raise missing_parameter(reported_as or name)
+    return value
+
+
+def optional_in_range(params: Params, name: str, low: int, high: int, reason: str, *, default: Any) -> Any:
+    """An optional integer parameter, ``default`` when absent; out of ``low..high`` is InvalidParameterValue."""
+    value = params.get(name)
+    if value is None:
+        return default
+    if not low <= value <= high:
+        raise invalid_value(value, name, reason)
     return value
 
 

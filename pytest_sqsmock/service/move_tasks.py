@@ -18,7 +18,7 @@ from pytest_sqsmock.model.move_task import MoveTask
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
+from pytest_sqsmock.service.core import Params, Result, Service, caller_of, optional_in_range, require
 from pytest_sqsmock.service.errors import (
     SqsError,
     invalid_parameter_value,
@@ -34,14 +34,15 @@ MAX_LISTED_TASKS: Final = 10
 def start_message_move_task(service: Service, params: Params, context: RequestContext) -> Result:
     """StartMessageMoveTask: start moving a dead-letter queue's messages."""
     source_arn = str(require(params, "SourceArn"))
-    rate = params.get("MaxNumberOfMessagesPerSecond")
-    if rate is not None and not 1 <= rate <= MAX_RATE_PER_S:
-        # unverified (reference §17.13): worded like ReceiveMessage's range errors.
-        raise invalid_value(
-            rate,
-            "MaxNumberOfMessagesPerSecond",
-            f"Must be between 1 and {MAX_RATE_PER_S}, if provided.",
-        )
+    # unverified (reference §17.13): worded like ReceiveMessage's range errors.
+    rate = optional_in_range(
+        params,
+        "MaxNumberOfMessagesPerSecond",
+        1,
+        MAX_RATE_PER_S,
+        f"Must be between 1 and {MAX_RATE_PER_S}, if provided.",
+        default=None,
+    )
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
     access.check(source, "StartMessageMoveTask", caller_of(context))
@@ -90,14 +91,15 @@ def cancel_message_move_task(service: Service, params: Params, context: RequestC
 def list_message_move_tasks(service: Service, params: Params, context: RequestContext) -> Result:
     """ListMessageMoveTasks: a source's most recent tasks, newest first."""
     source_arn = str(require(params, "SourceArn"))
-    max_results = params.get("MaxResults")
-    if max_results is not None and not 1 <= max_results <= MAX_LISTED_TASKS:
-        # unverified: worded like ReceiveMessage's range errors.
-        raise invalid_value(
-            max_results,
-            "MaxResults",
-            f"Must be between 1 and {MAX_LISTED_TASKS}, if provided.",
-        )
+    # unverified: worded like ReceiveMessage's range errors.
+    max_results = optional_in_range(
+        params,
+        "MaxResults",
+        1,
+        MAX_LISTED_TASKS,
+        f"Must be between 1 and {MAX_LISTED_TASKS}, if provided.",
+        default=None,
+    )
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
     access.check(source, "ListMessageMoveTasks", caller_of(context))

@@ -10,7 +10,7 @@ from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, Queue
 from pytest_sqsmock.model.receipts import issue
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service
+from pytest_sqsmock.service.core import Params, Result, Service, optional_in_range
 from pytest_sqsmock.service.errors import invalid_value, over_limit
 from pytest_sqsmock.service.message_validation import (
     filter_message_attributes,
@@ -24,7 +24,7 @@ MAX_VISIBILITY_S = 43_200
 def receive_message(service: Service, params: Params, context: RequestContext) -> Result:
     """ReceiveMessage; a long poll waits on the service's clock."""
     queue = service.resolve_queue(params, context)
-    limit = _in_range(
+    limit = optional_in_range(
         params,
         "MaxNumberOfMessages",
         1,
@@ -32,7 +32,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         "Must be between 1 and 10, if provided.",
         default=1,
     )
-    wait_s = _in_range(
+    wait_s = optional_in_range(
         params,
         "WaitTimeSeconds",
         0,
@@ -41,7 +41,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         default=queue.settings.receive_wait_s,
     )
     # Text not recorded from AWS (reference §17.14); worded like the other receive ranges.
-    visibility_s = _in_range(
+    visibility_s = optional_in_range(
         params,
         "VisibilityTimeout",
         0,
@@ -127,15 +127,6 @@ def _response(
             for message, handle in zip(messages, handles, strict=True)
         ]
     }
-
-
-def _in_range(params: Params, name: str, low: int, high: int, reason: str, *, default: Any) -> Any:
-    value = params.get(name)
-    if value is None:
-        return default
-    if not low <= value <= high:
-        raise invalid_value(value, name, reason)
-    return value
 
 
 def _taker(queue: Queue, now: int, timeout: int, dead_letter: Any) -> Callable[[int], list[Message]]:
