@@ -37,9 +37,9 @@ def parse(handle: str) -> Receipt | None:
         return None
     try:
         payload = base64.b64decode(handle[len(_PREFIX) :], validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # ValueError: non-ASCII text, or bytes that are not UTF-8
         return None
     parts = payload.split("|")
-    if len(parts) != 4 or not parts[2].isdigit():
+    if len(parts) != 4 or not (parts[2].isascii() and parts[2].isdigit()):
         return None
     return Receipt(parts[0], parts[1], int(parts[2]))

@@ -94,7 +94,7 @@ def _statements(policy_raw: str | None) -> list[Mapping[str, Any]]:
         return []
     try:
         document = json.loads(policy_raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     statements = document.get("Statement", []) if isinstance(document, dict) else []
     if isinstance(statements, dict):

@@ -21,6 +21,7 @@ from pytest_sqsmock.service.errors import (
     invalid_attribute_value,
     unknown_attribute,
 )
+from pytest_sqsmock.service.names import decimal_int
 from pytest_sqsmock.service.policies import (
     DeadLetterResolver,
     parse_policy,
@@ -103,9 +104,10 @@ def _integer(
     # A sign and leading zeros read as a number would ("030" == 30, so an
     # idempotent CreateQueue with "030" matches 30); anything else is invalid.
     def parse(name: str, raw: str, _request: AttributeRequest) -> Changes:
-        if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+        value = decimal_int(raw) if _INTEGER.fullmatch(raw) else None
+        if value is None or not low <= value <= high:
             raise invalid(name)
-        return {field: int(raw)}
+        return {field: value}
 
     def render(settings: QueueSettings) -> str | None:
         visible = shown is None or shown(settings)

@@ -117,7 +117,7 @@ def parse_task_handle(handle: str) -> tuple[str, str] | None:
     """``(task_id, source_arn)`` of a handle `task_handle` made, or ``None``."""
     try:
         document = json.loads(base64.b64decode(handle, validate=True))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         return None
     if not isinstance(document, dict):
         return None

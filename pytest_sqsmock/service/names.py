@@ -51,3 +51,13 @@ def split_arn(arn: str) -> tuple[str, str, str] | None:
     if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sqs" or not all(parts[3:]):
         return None
     return parts[3], parts[4], parts[5]
+
+
+def decimal_int(text: str) -> int | None:
+    """The integer a decimal string spells, or ``None`` when it is too long to be any SQS value.
+
+    Python refuses ``int()`` of more than 4,300 digits; every SQS number fits in
+    far fewer, so a longer one is simply out of range.
+    """
+    digits = text.lstrip("+-").lstrip("0")
+    return int(text) if len(digits) <= 40 else None

@@ -45,7 +45,7 @@ def _offset(token: object) -> int:
         return 0
     try:
         offset = json.loads(base64.b64decode(str(token), validate=True))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
         offset = None
     if not isinstance(offset, int) or offset < 0:
         raise invalid_value(token, "NextToken", "Invalid NextToken value.")

@@ -24,6 +24,7 @@ from pytest_sqsmock.service.errors import (
     invalid_value,
     over_limit,
 )
+from pytest_sqsmock.service.names import decimal_int
 
 DeadLetterResolver = Callable[[str], "QueueSettings | None"]
 """Looks a dead-letter queue ARN up: its settings, or ``None`` when no such queue exists."""
@@ -46,7 +47,7 @@ _PERMISSIONS: Final[dict[str, RedrivePermission]] = {
 def _json_object(raw: str) -> dict[str, object] | None:
     try:
         document = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return None
     return document if isinstance(document, dict) else None
 
@@ -96,7 +97,7 @@ def _max_receive_count(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value):
-        return int(value)
+        return decimal_int(value)
     return None
 
 

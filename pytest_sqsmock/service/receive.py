@@ -141,6 +141,10 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
     if policy is None:
         return None
     target = service.registry.find_by_arn(policy.dead_letter_target_arn)
+    if target is queue:
+        # A queue that is its own dead-letter queue: moving would hand the same
+        # receive the message again, forever. The message is delivered instead.
+        return None
 
     def move(message: Message) -> bool:
         if target is None or target.deleted:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pytest_sqsmock.clock import VirtualClock
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.errors import SqsError, internal_failure
+from pytest_sqsmock.service.errors import SqsError, internal_failure, invalid_parameter_value
 from pytest_sqsmock.service.principals import account_for, sender_id_for
 from pytest_sqsmock.wire.codec import (
     decode_request,
@@ -62,9 +62,11 @@ class Dispatcher:
         protocol = detect_protocol(request)
         try:
             decoded = decode_request(request)
+            context = self.context_for(request, decoded.operation, decoded.protocol)
         except SqsError as error:
             return encode_error(protocol, error, request_id)
-        context = self.context_for(request, decoded.operation, decoded.protocol)
+        except ValueError:  # a URL that does not parse (urlsplit refuses it)
+            return encode_error(protocol, invalid_parameter_value("The request URL is not valid."), request_id)
         time_ms = self._service.now_ms()
         faults = self._service.faults
         if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults)

@@ -11,11 +11,15 @@ import contextlib
 import logging
 import socket
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
+from pytest_sqsmock.service import errors
 from pytest_sqsmock.transports.botocore_hook import Answer
+from pytest_sqsmock.wire.codec import detect_protocol, encode_error, new_request_id
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 MAX_BODY = 16 * 1024 * 1024  # well above SQS's 1 MiB payloads; bigger bodies are refused
@@ -127,19 +131,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.send_error(413)
+        headers = dict(self.headers.items())
+        host = _host(self.headers.get("Host"), self.server.server_address)
+        length = _content_length(self.headers.get("Content-Length"))
+        if host is None or length is None or length > MAX_BODY:
+            # Nothing sensible to answer, or a body that cannot (or need not) be read: refuse, then hang up.
+            self.close_connection = True
+            url = f"http://127.0.0.1{self.path}"  # only its path and headers matter for an error
+            self._send(_refusal(HttpRequest(self.command, url, headers), host=host, length=length))
             return
         body = self.rfile.read(length) if length else b""
-        host = self.headers.get("Host") or "127.0.0.1"  # HTTP/1.1 clients always send Host
-        request = HttpRequest(
-            method=self.command,
-            url=f"http://{host}{self.path}",
-            headers=dict(self.headers.items()),
-            body=body,
-        )
-        self._send(type(self).answer(request))
+        url = f"http://{host}{self.path}"
+        self._send(type(self).answer(HttpRequest(method=self.command, url=url, headers=headers, body=body)))
 
     def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
@@ -151,3 +154,35 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # http.server's signature
         """Stay quiet: tests read their own output."""
+
+
+def _content_length(value: str | None) -> int | None:
+    """The body length a request announces; ``None`` when it is not a length at all."""
+    if value is None or value.strip() == "":
+        return 0
+    stripped = value.strip()
+    return int(stripped) if stripped.isascii() and stripped.isdigit() else None
+
+
+def _host(value: str | None, bound: Any) -> str | None:
+    """The Host header when it is a usable host[:port] (the server's address when absent); else ``None``."""
+    if not value:
+        return "{}:{}".format(*bound[:2])
+    try:
+        _ = urlsplit(f"http://{value}/").port  # raises on "[" or a port that is not a number
+    except ValueError:
+        return None
+    return value
+
+
+def _refusal(request: HttpRequest, *, host: str | None, length: int | None) -> HttpResponse:
+    """An SQS-shaped error for a request the server will not read or cannot place."""
+    if host is None:
+        error = errors.invalid_parameter_value("The Host header of the request is not valid.")
+    elif length is None:
+        error = errors.invalid_parameter_value("The Content-Length header of the request is not a valid length.")
+    else:
+        error = replace(
+            errors.invalid_parameter_value(f"The request body is longer than {MAX_BODY} bytes."), status=413
+        )
+    return encode_error(detect_protocol(request), error, new_request_id())

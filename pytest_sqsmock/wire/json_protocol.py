@@ -89,8 +89,9 @@ def _parse_body(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}  # botocore always sends at least "{}"; raw clients may send nothing
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
+        text = body.decode("utf-8")  # strict: json.loads(bytes) would let encoded surrogates through
+        document = json.loads(text)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise errors.serialization_error("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise errors.serialization_error(f"Expected an object for the request body, found {_kind(document)}.")

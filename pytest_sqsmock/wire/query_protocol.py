@@ -158,7 +158,10 @@ def _decode_structure(shape: Shape, prefix: str, flat: dict[str, str], children:
             if raw is not None:
                 out[name] = _scalar(member, raw, key)
         elif kind == "list" or kind == "map":
-            indexes = sorted(int(part) for part in children.get(key, ()) if part.isdigit())
+            # Indexes are ASCII digits ("²".isdigit() too); absurdly long ones are ignored.
+            indexes = sorted(
+                int(part) for part in children.get(key, ()) if part.isascii() and part.isdigit() and len(part) <= 9
+            )
             if indexes:
                 out[name] = _decode_collection(member, key, indexes, key_name, value_name, flat, children)
             elif flat.get(prefix + name) == "":
@@ -225,6 +228,9 @@ def _scalar(shape: Shape, raw: str, key: str) -> Any:
         raise errors.invalid_value(raw, key, "Must be base64-encoded.") from None
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def escape(text: str) -> str:
     """Escape text for an XML text node as SQS does (``"`` and carriage returns too).
 
@@ -234,13 +240,17 @@ def escape(text: str) -> str:
     Returns:
         The escaped text.
     """
-    return (
+    escaped = (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("\r", "&#xD;")
     )
+    # XML 1.0 cannot carry control characters or lone surrogates, even as
+    # references; they reach us only when echoed from bad input, so a
+    # replacement character keeps the document well-formed.
+    return _NOT_XML.sub("\ufffd", escaped)
 
 
 def encode_result(operation: str, result: Mapping[str, Any] | None, request_id: str) -> HttpResponse:
