@@ -42,7 +42,7 @@ class Config:
         """The numbers to report (a few minutes, mostly filling 1M messages)."""
         return cls(
             budget=Budget(repeats=5, target_s=0.2, warmup=20),
-            queued={"ours": (1_000, 100_000, 1_000_000), "moto": (1_000, 10_000)},
+            queued={"ours": (1_000, 2_000, 100_000, 1_000_000), "moto": (1_000, 2_000, 10_000)},
             fifo_queued={"ours": (1_000, 100_000), "moto": (1_000,)},
             moto_long_poll_s=2,
             memory={"ours": (100_000, 5_000), "moto": (10_000, 500)},
