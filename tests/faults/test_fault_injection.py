@@ -102,8 +102,11 @@ def test_without_retries_the_first_failure_surfaces(sqs_mock: SqsMock, url: str)
 
 
 MODELED = sorted({spec.shape for spec in CATALOGUE.values() if spec.namespace == "com.amazonaws.sqs"})
+# botocore before 1.34.90 carries the query-era model: fewer error shapes, fewer exception classes.
+QUERY_ERA = botocore.session.get_session().get_service_model("sqs").protocol == "query"
 
 
+@pytest.mark.skipif(QUERY_ERA, reason="the installed botocore's SQS model predates some of SQS's error shapes")
 def test_catalogue_covers_botocore_error_shapes_exactly() -> None:
     model = botocore.session.get_session().get_service_model("sqs")
     assert set(MODELED) == {shape.name for shape in model.error_shapes}
@@ -112,6 +115,8 @@ def test_catalogue_covers_botocore_error_shapes_exactly() -> None:
 @pytest.mark.parametrize("shape", MODELED)
 def test_modeled_codes_raise_botocores_modeled_exception(sqs_mock: SqsMock, url: str, shape: str) -> None:
     sqs = boto3.client("sqs", region_name="us-east-1", config=NO_RETRIES)
+    if QUERY_ERA and not hasattr(sqs.exceptions, shape):
+        pytest.skip(f"the installed botocore's SQS model has no {shape} exception class")
     spec = CATALOGUE[shape]
     sqs_mock.faults.fail_next("GetQueueAttributes", code=spec.code)
 
@@ -122,6 +127,7 @@ def test_modeled_codes_raise_botocores_modeled_exception(sqs_mock: SqsMock, url:
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == spec.status
 
 
+@pytest.mark.skipif(QUERY_ERA, reason="the installed botocore's SQS model has no KmsThrottled exception class")
 def test_shape_names_work_as_codes(sqs_mock: SqsMock, url: str) -> None:
     sqs = boto3.client("sqs", region_name="us-east-1", config=NO_RETRIES)
     sqs_mock.faults.fail_next("SendMessage", code="KmsThrottled")
