@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import botocore.session
 import pytest
@@ -955,8 +957,6 @@ def _query_requests() -> st.SearchStrategy[HttpRequest]:
     pairs = st.lists(st.tuples(keys, values), max_size=8)
 
     def build(operation: str, items: list[tuple[str, str]]) -> HttpRequest:
-        from urllib.parse import urlencode
-
         return query_request(urlencode([("Action", operation), *items]))
 
     return st.builds(build, st.sampled_from([*OPERATIONS, "Frobnicate", ""]), pairs)
@@ -973,7 +973,7 @@ def _no_server_error(dispatch: Dispatch, request: HttpRequest) -> None:
 
 
 FUZZ = settings(
-    max_examples=2_000 if "SQSMOCK_LONG" in __import__("os").environ else 150,
+    max_examples=2_000 if os.environ.get("SQSMOCK_LONG") == "1" else 150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -26,11 +26,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock
+
+# botocore before 1.34.101 only knows the older name for the same thing (reference §6.5).
+SYSTEM_NAMES = (
+    "MessageSystemAttributeNames"
+    if "MessageSystemAttributeNames"
+    in getattr(
+        botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape,
+        "members",
+        {},
+    )
+    else "AttributeNames"
+)
 
 LONG = os.environ.get("SQSMOCK_LONG") == "1"
 WORKERS = 16
@@ -134,7 +147,7 @@ class Worker:
             "MaxNumberOfMessages": self.random.choice((1, 5, 10)),
             "WaitTimeSeconds": self.random.choice((0, 0, 0, 1)),
             "VisibilityTimeout": self.random.choice((2, 5, 30)),
-            "MessageSystemAttributeNames": ["SequenceNumber", "MessageGroupId"],
+            SYSTEM_NAMES: ["SequenceNumber", "MessageGroupId"],
         }
         if kind == "fifo":
             # FIFO receives take turns so that the log order is the simulator's order (deletes,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -37,6 +38,18 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from pytest_sqsmock import SqsMock, mock_sqs
+
+# botocore before 1.34.101 only knows the older name for the same thing (reference §6.5).
+SYSTEM_NAMES = (
+    "MessageSystemAttributeNames"
+    if "MessageSystemAttributeNames"
+    in getattr(
+        botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape,
+        "members",
+        {},
+    )
+    else "AttributeNames"
+)
 
 LONG = os.environ.get("SQSMOCK_LONG") == "1"
 REGION = "us-east-1"
@@ -105,6 +118,7 @@ class MMessage:
     receive_count: int = 0
     receipt: int = 0  # how many receives of this queue issued a handle for it
     received_ms: int = 0
+    moved_ms: int = 0  # when it was dead-lettered (a long poll may go on waiting after that)
 
 
 @dataclass
@@ -382,7 +396,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         kwargs: dict[str, Any] = {
             "QueueUrl": queue.url,
             "MaxNumberOfMessages": limit,
-            "MessageSystemAttributeNames": ["All"],
+            SYSTEM_NAMES: ["All"],
         }
         if visibility is not None:
             kwargs["VisibilityTimeout"] = visibility
@@ -413,6 +427,7 @@ class SqsStateMachine(RuleBasedStateMachine):
             moved.extend(m.message_id for run in runs for m in run)
             for run in runs:
                 for message in run:
+                    message.moved_ms = model.now_ms
                     graveyard[message.message_id] = queue.messages.pop(message.message_id)
             if model.now_ms >= deadline:
                 runs = []
@@ -486,6 +501,7 @@ class SqsStateMachine(RuleBasedStateMachine):
                 if message.message_id not in taken and message.message_id not in source_view_ids:
                     assert dead_letterable(message), f"{message.message_id} vanished from the source"
                     moved.append(message.message_id)
+                    message.moved_ms = self.model.now_ms
                     graveyard[message.message_id] = queue.messages.pop(message.message_id)
                     taken.add(message.message_id)
         full = len(delivered) == limit
@@ -530,9 +546,9 @@ class SqsStateMachine(RuleBasedStateMachine):
                 message_id,
                 seq,
                 original.group,
-                model.now_ms if dlq.fifo else original.enqueued_ms,
+                original.moved_ms if dlq.fifo else original.enqueued_ms,
                 "visible",
-                model.now_ms,
+                original.moved_ms,
                 receive_count=original.receive_count,
             )
             model.location[message_id] = dlq.name
