@@ -27,7 +27,8 @@ from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.model.timers import MessageHeap
 
 MAX_IN_FLIGHT = 120_000
-MAX_VISIBILITY_MS = 43_200_000
+MAX_VISIBILITY_S = 43_200  # 12 hours: SQS's cap on a message's invisibility
+MAX_VISIBILITY_MS = MAX_VISIBILITY_S * 1000
 
 
 class Queue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_sqsmock.model.message import Message
-from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.model.queue import MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import parse
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, batch_failure, require
@@ -15,8 +15,6 @@ from pytest_sqsmock.service.errors import (
     receipt_handle_is_invalid,
 )
 from pytest_sqsmock.service.message_validation import validate_batch_entry_ids
-
-MAX_VISIBILITY_S = 43_200
 
 
 def delete_message(service: Service, params: Params, context: RequestContext) -> Result:

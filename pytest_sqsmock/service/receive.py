@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_sqsmock.model.digests import md5_of_attributes
 from pytest_sqsmock.model.message import Message
-from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, Queue
+from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import issue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, optional_in_range
@@ -17,8 +17,6 @@ from pytest_sqsmock.service.message_validation import (
     select_system_attribute_names,
     validate_fifo_id,
 )
-
-MAX_VISIBILITY_S = 43_200
 
 
 def receive_message(service: Service, params: Params, context: RequestContext) -> Result:
