@@ -1,80 +1,99 @@
-"""Driving consumers on the virtual clock until something holds, without sleeping."""
+"""Driving consumers on the virtual clock until something holds, without sleeping.
+
+Virtual time moves here only when the simulation knows that every consumer
+is parked in a long poll (service/consumers.py), never because a consumer
+was quiet for a while: the same test gives the same result on an idle
+machine and on a loaded one.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from pytest_sqsmock import snapshots
 from pytest_sqsmock.exceptions import SqsMockAssertionError
+from pytest_sqsmock.service.core import Service
 
-if TYPE_CHECKING:
-    from pytest_sqsmock.mock import SqsMock
-
-# Wall-clock pause that counts as "consumer threads are idle" (no SQS call made).
-QUIET_S = 0.01
-# Wall-clock bound on one wait for busy consumer threads (say, short polling in a loop).
-BUSY_S = 0.2
 # Virtual step when nothing is scheduled to happen.
-IDLE_STEP_S = 1.0
+IDLE_STEP_MS = 1000
 
 
 def run_until(
-    mock: SqsMock,
+    service: Service,
     condition: Callable[[], bool],
     *,
+    describe: Callable[[], str],
+    moved: Callable[[], None],
     step: Callable[[], object] | None = None,
     within: float | timedelta = 3600.0,
     max_steps: int = 100_000,
+    consumers: int | None = None,
+    timeout: float = 30.0,
 ) -> None:
     """Run consumers until ``condition()`` holds, moving virtual time as needed.
 
     With ``step``, the consumer runs in this thread: ``step()`` is called
-    (say, one poll-process-delete iteration) until the condition holds.
-    Without ``step``, consumers run in their own threads and get wall time
-    until they go quiet. Whenever a round changes neither the time nor any
-    queue, time jumps to the next scheduled event (a message turning visible,
-    a move) or by one second.
+    (say, one poll-process-delete iteration) until the condition holds, and
+    time jumps to the next scheduled event whenever a step changes nothing.
+
+    Without ``step``, consumers run in their own threads, coroutines or
+    processes. Time jumps to the next scheduled event only once every known
+    consumer is parked in a long poll and at least ``consumers`` long polls
+    wait (default: one).
+
+    Args:
+        service: The simulation.
+        condition: Checked before every move of time, without the simulation's lock.
+        describe: Every queue, for the failure message.
+        moved: Called after each move of time (travellers follow it).
+        step: One iteration of a consumer that runs in this thread.
+        within: Virtual seconds the condition has to come true.
+        max_steps: Rounds at the most.
+        consumers: How many long polls must be parked before time moves (0: none).
+        timeout: Real seconds consumers have, each round, to park.
 
     Raises:
         SqsMockAssertionError: ``condition`` did not hold within ``within``
             seconds of virtual time (or ``max_steps``); the message shows every queue.
+        ConsumersBusy: consumers did not park within ``timeout`` real seconds.
     """
     __tracebackhide__ = True
     budget_ms = round((within.total_seconds() if isinstance(within, timedelta) else within) * 1000)
-    deadline_ms = mock.now_ms + budget_ms
+    deadline_ms = service.now_ms() + budget_ms
+    expected = 1 if consumers is None else consumers
     for _ in range(max_steps):
         if condition():
             return
-        if mock.now_ms >= deadline_ms:
+        if service.now_ms() >= deadline_ms:
             break
-        before = (mock.now_ms, mock.state_signature())
         if step is not None:
+            before = (service.now_ms(), snapshots.state_signature(service))
             step()
+            if (service.now_ms(), snapshots.state_signature(service)) != before or condition():
+                continue
+            with service.lock:
+                _jump(service, deadline_ms)
         else:
-            _let_threads_work(mock)
-        if (mock.now_ms, mock.state_signature()) == before and not condition():
-            _jump(mock, deadline_ms)
+            with service.lock:
+                service.await_settled(expected, timeout)
+            if condition():
+                return
+            with service.lock:
+                # A consumer may have been handed something meanwhile: then look again first.
+                if not service.consumers.settled(expected):
+                    continue
+                _jump(service, deadline_ms)
+        moved()
     raise SqsMockAssertionError(
-        f"condition still false after {(mock.now_ms - deadline_ms + budget_ms) / 1000:g} s of virtual time"
-        f" (limit {budget_ms / 1000:g} s).\n{mock.describe()}"
+        f"condition still false after {(service.now_ms() - deadline_ms + budget_ms) / 1000:g} s of virtual time"
+        f" (limit {budget_ms / 1000:g} s).\n{describe()}"
     )
 
 
-def _let_threads_work(mock: SqsMock) -> None:
-    """Give consumer threads wall time until they make no call for ``QUIET_S`` (at most ``BUSY_S``)."""
-    started = time.monotonic()
-    seen = mock.activity
-    while time.monotonic() - started < BUSY_S:
-        time.sleep(QUIET_S)
-        if mock.activity == seen:
-            return
-        seen = mock.activity
-
-
-def _jump(mock: SqsMock, deadline_ms: int) -> None:
-    next_event = mock.next_event_ms
-    now = mock.now_ms
-    target = now + round(IDLE_STEP_S * 1000) if next_event is None or next_event <= now else next_event
-    mock.advance(max(0, min(target, deadline_ms) - now) / 1000)
+def _jump(service: Service, deadline_ms: int) -> None:
+    """Move to the next scheduled event (lock held), or one idle step when nothing is scheduled."""
+    now = service.now_ms()
+    next_event = service.next_event_ms()
+    target = now + IDLE_STEP_MS if next_event is None or next_event <= now else next_event
+    service.advance_to(max(now, min(target, deadline_ms)))

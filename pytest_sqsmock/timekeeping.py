@@ -32,7 +32,9 @@ class TimeControl(MockState):
         delta = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
         if delta < 0:
             raise ValueError(f"advance() moves forward only; got {seconds!r}")
-        self._virtual_clock().advance_ms(round(delta * 1000))
+        self._virtual_clock()
+        service = self._require_service()
+        service.advance_to(service.now_ms() + round(delta * 1000))
         self._after_time_moved()
 
     def travel_to(self, when: datetime) -> None:
@@ -46,7 +48,8 @@ class TimeControl(MockState):
             raise ValueError(
                 f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})"
             )
-        self._virtual_clock().move_to_ms(target_ms)
+        self._virtual_clock()
+        self._require_service().advance_to(target_ms)
         self._after_time_moved()
 
     @property
@@ -73,16 +76,42 @@ class TimeControl(MockState):
         step: Callable[[], object] | None = None,
         within: float | timedelta = 3600.0,
         max_steps: int = 100_000,
+        consumers: int | None = None,
+        timeout: float = 30.0,
     ) -> None:
         """Run consumers until ``condition()`` holds, moving virtual time as needed.
 
-        See :func:`pytest_sqsmock.driving.run_until`.
+        Without ``step``, consumers run in their own threads, coroutines or
+        processes: time moves to the next scheduled event only once every
+        consumer that has long-polled is parked in a long poll again, and at
+        least ``consumers`` polls wait (default one; give the number of
+        consumers in other processes). See :func:`pytest_sqsmock.driving.run_until`.
+
+        Args:
+            condition: What to wait for; checked before every move of time.
+            step: One iteration of a consumer that runs in the test's thread.
+            within: Virtual seconds (or a ``timedelta``) the condition has to come true.
+            max_steps: Rounds at the most.
+            consumers: Long polls that must be parked before time moves (0: none).
+            timeout: Real seconds consumers have, each round, to park again.
 
         Raises:
-            SqsMockAssertionError: the condition never held within ``within`` seconds of virtual time.
+            SqsMockAssertionError: the condition never held within ``within`` seconds of virtual time,
+                or consumers did not park within ``timeout`` (the message lists each and its last call).
         """
         __tracebackhide__ = True
-        driving.run_until(as_mock(self), condition, step=step, within=within, max_steps=max_steps)
+        self._virtual_clock()
+        driving.run_until(
+            self._require_service(),
+            condition,
+            describe=as_mock(self).describe,
+            moved=self._after_time_moved,
+            step=step,
+            within=within,
+            max_steps=max_steps,
+            consumers=consumers,
+            timeout=timeout,
+        )
 
     def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
         """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
@@ -109,7 +138,3 @@ class TimeControl(MockState):
     def _after_time_moved(self) -> None:
         for traveller in self._travellers:
             traveller.move_to(self.now)
-        if self._service is not None:
-            with self._service.changed:
-                self._service.catch_up_tasks()
-                self._service.notify()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_sqsmock.clock import Clock
+from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
+from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.move_task import MoveTaskBook
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service import access
+from pytest_sqsmock.service import access, consumers
+from pytest_sqsmock.service.consumers import Consumers, ConsumersBusy
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.errors import (
     SqsError,
@@ -21,17 +24,32 @@ from pytest_sqsmock.service.errors import (
 from pytest_sqsmock.service.fault_hooks import FaultHooks
 from pytest_sqsmock.service.names import split_queue_url
 from pytest_sqsmock.service.registry import Registry
+from pytest_sqsmock.service.waiting import Poll, Take, WaitingPolls
 
 Params = dict[str, Any]
 Result = dict[str, Any]
 Handler = Callable[["Service", Params, RequestContext], Result]
 
+# Real seconds a long poll on the driving thread waits for other consumers to park before it fails.
+DRIVER_SETTLE_TIMEOUT_S = 30.0
+# While waiting for consumers to settle, how often to notice a consumer thread that ended.
+_LIVENESS_CHECK_S = 0.005
+# freezegun replaces time.monotonic while it runs; a wall-clock budget must not freeze with it.
+_real_monotonic = time.monotonic
+
+
+def _clock_text(epoch_ms: int) -> str:
+    return to_datetime(epoch_ms).strftime("%H:%M:%S.%f")[:-3]
+
 
 class Service:
     """A simulated SQS: every account and region, one lock, one clock.
 
-    Every call runs under ``lock``; ``changed`` (on the same lock) is notified
-    whenever a message may have become receivable, for waiting long polls.
+    Every call runs under ``lock``, and so does every move of virtual time:
+    no handler ever sees the clock move under it. Before a call lets go of the
+    lock, the long polls waiting in ``polls`` get whatever became receivable
+    for them (service/waiting.py). ``changed`` (on the same lock) is notified
+    when consumers park or calls end, for whoever waits for consumers to settle.
     """
 
     def __init__(self, clock: Clock, operations: Mapping[str, Handler]) -> None:
@@ -40,13 +58,18 @@ class Service:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.move_tasks = MoveTaskBook()
+        # The thread that created the simulation (the test's): it drives virtual time.
+        self.driver = threading.current_thread()
+        self.consumers = Consumers()
+        self.polls = WaitingPolls(self._answered)
         # Set when the mock stops: long polls still waiting return at once.
         self.closed = False
         self._operations = operations
         # Injected faults (pytest_sqsmock.faults); None, the usual case, costs one check per hook.
         self.faults: FaultHooks | None = None
-        # Grows with every call: lets a driver tell when consumer threads went quiet.
+        # Grows with every call, answered poll and move of time: tells a driver whether anything happened.
         self.activity = 0
+        self._settle_watchers = 0
 
     def handle(self, operation: str, params: Params, context: RequestContext) -> Result:
         """Run one SQS operation and return its result in AWS member names.
@@ -59,24 +82,102 @@ class Service:
             raise invalid_action(operation)
         with self.lock:
             self.activity += 1
-            return handler(self, params, context)
+            if self.consumers.known:
+                self.consumers.note(consumers.current(), operation)
+            try:
+                return handler(self, params, context)
+            finally:
+                if self.polls.count:
+                    self.polls.serve(self.clock.now_ms())
+                if self._settle_watchers:
+                    self.changed.notify_all()
+
+    # -- virtual time ---------------------------------------------------------
+
+    def on_driver_thread(self) -> bool:
+        """Whether the caller is the thread that drives virtual time."""
+        return threading.current_thread() is self.driver
+
+    def advance_to(self, target_ms: int) -> None:
+        """Move virtual time to ``target_ms``, atomically with respect to calls.
+
+        While long polls wait, time stops at every moment something may become
+        receivable for one of them (a delay or visibility timeout ending, a
+        move task's move, a poll's deadline) and the polls are served there,
+        so each gets what SQS would have handed it at that moment.
+
+        Raises:
+            ValueError: ``target_ms`` is in the past.
+        """
+        clock = self._virtual_clock()
+        with self.lock:
+            if target_ms < clock.now_ms():
+                raise ValueError(f"cannot move time backwards (from {clock.now_ms()} ms to {target_ms} ms)")
+            while self.polls.count:
+                step = self._next_poll_event_ms()
+                if step is None or step >= target_ms:
+                    break
+                self._move_to(max(step, clock.now_ms() + 1))
+            self._move_to(target_ms)
+
+    def long_poll(self, queue: Queue, deadline_ms: int, take: Take, doing: str) -> list[Message]:
+        """Wait (lock held) until ``take`` gets messages or the deadline passes; what it got.
+
+        On the thread that drives virtual time, waiting moves virtual time
+        (once the known consumers are parked); on any other thread the call
+        sleeps until a change hands it messages or time passes its deadline.
+        """
+        if self.closed:
+            return []
+        driver = self.on_driver_thread()
+        consumer = None if driver else self.consumers.learn(consumers.current())
+        poll = Poll(queue, deadline_ms, take, consumer, threading.Condition(self.lock))
+        self.polls.add(poll)
+        if consumer is not None:
+            self.consumers.park(consumer, f"{doing} (waiting until {_clock_text(deadline_ms)})")
+            self.activity += 1
+            if self._settle_watchers:
+                self.changed.notify_all()
+        if isinstance(self.clock, VirtualClock):
+            if driver:
+                self._drive(poll)
+            while not poll.done():
+                poll.wake.wait()
+        else:
+            self._wait_in_real_time(poll)
+        return poll.messages or []
+
+    def await_settled(self, expected: int | None, timeout_s: float) -> int:
+        """Wait (lock held) until every known consumer is parked; the simulation's ``activity`` then.
+
+        Raises:
+            ConsumersBusy: they did not settle within ``timeout_s`` seconds of real time.
+        """
+        started = _real_monotonic()
+        self._settle_watchers += 1
+        try:
+            while not self.consumers.settled(expected):
+                remaining = timeout_s - (_real_monotonic() - started)
+                if remaining <= 0:
+                    raise ConsumersBusy(self.consumers.describe(), expected, timeout_s)
+                # Consumers announce parking; only a thread ending unannounced needs the short wait.
+                self.changed.wait(min(remaining, _LIVENESS_CHECK_S))
+        finally:
+            self._settle_watchers -= 1
+        return self.activity
 
     def next_event_ms(self) -> int | None:
-        """The earliest moment a delayed or in-flight message of any queue turns visible, or a move task acts."""
+        """The earliest moment anything is scheduled: a message turning visible, a move, a poll's deadline."""
         with self.lock:
             times = [t for queue in self.registry.all_queues() if (t := queue.next_change_ms()) is not None]
-            task_event = self.move_tasks.next_event_ms()
-        if task_event is not None:
-            times.append(task_event)
+            for extra in (self.next_task_event_ms(), self.polls.next_deadline_ms()):
+                if extra is not None:
+                    times.append(extra)
         return min(times, default=None)
 
     def now_ms(self) -> int:
         """The simulation's current time."""
         return self.clock.now_ms()
-
-    def notify(self) -> None:
-        """Wake long polls: something may have become receivable (lock held)."""
-        self.changed.notify_all()
 
     def next_task_event_ms(self) -> int | None:
         """When the next move-task move falls due, if any task runs."""
@@ -86,7 +187,8 @@ class Service:
         """Release every waiting long poll; the simulation stays readable."""
         with self.lock:
             self.closed = True
-            self.notify()
+            self.polls.release_all(self.clock.now_ms())
+            self.changed.notify_all()
 
     def catch_up_tasks(self, now_ms: int | None = None) -> None:
         """Replay the message moves that fell due (lock held); free when no task runs.
@@ -97,8 +199,63 @@ class Service:
         if self.move_tasks.idle:
             return
         when = self.now_ms() if now_ms is None else now_ms
-        if self.move_tasks.catch_up(when, self.registry.find_by_arn):
-            self.notify()
+        self.move_tasks.catch_up(when, self.registry.find_by_arn)
+
+    def _virtual_clock(self) -> VirtualClock:
+        if not isinstance(self.clock, VirtualClock):
+            raise TypeError("only a virtual clock can be moved")
+        return self.clock
+
+    def _move_to(self, when_ms: int) -> None:
+        self._virtual_clock().move_to_ms(when_ms)
+        self.activity += 1
+        self.catch_up_tasks(when_ms)
+        if self.polls.count:
+            self.polls.serve(when_ms)
+        if self._settle_watchers:
+            self.changed.notify_all()
+
+    def _next_poll_event_ms(self) -> int | None:
+        """When something may next become receivable for a waiting poll, or a poll's deadline."""
+        times = [t for queue in self.polls.queues() if (t := queue.next_change_ms()) is not None]
+        for extra in (self.next_task_event_ms(), self.polls.next_deadline_ms()):
+            if extra is not None:
+                times.append(extra)
+        return min(times, default=None)
+
+    def _drive(self, poll: Poll) -> None:
+        """A long poll of the driving thread: move time, event by event, until it is answered."""
+        while not poll.done():
+            self.await_settled(None, DRIVER_SETTLE_TIMEOUT_S)
+            if poll.done():
+                break
+            step = self._next_poll_event_ms()
+            target = poll.deadline_ms if step is None else min(step, poll.deadline_ms)
+            self._move_to(max(target, self.clock.now_ms() + 1))
+
+    def _wait_in_real_time(self, poll: Poll) -> None:
+        """clock="system": sleep until woken, or until the next moment the queue changes by itself."""
+        while not poll.done():
+            wake = min(
+                t for t in (poll.deadline_ms, poll.queue.next_change_ms(), self.next_task_event_ms()) if t is not None
+            )
+            remaining_ms = wake - self.clock.now_ms()
+            # Measured by the lock, not by the clock: a frozen freezegun clock still lets the wait end.
+            ran_out = remaining_ms <= 0 or not poll.wake.wait(remaining_ms / 1000)
+            if poll.done():
+                break
+            self.polls.serve(self.clock.now_ms())
+            if not poll.done() and ran_out and wake >= poll.deadline_ms:
+                self.polls.answer(poll, [], self.clock.now_ms())
+
+    def _answered(self, poll: Poll) -> None:
+        self.activity += 1
+        if poll.consumer is not None:
+            count = len(poll.messages or [])
+            self.consumers.unpark(
+                poll.consumer,
+                f"ReceiveMessage on {poll.queue.name} answered with {count} message(s) at {_clock_text(self.clock.now_ms())}",
+            )
 
     def resolve_queue(self, params: Params, context: RequestContext) -> Queue:
         """The queue a request's ``QueueUrl`` names, caught up to now."""

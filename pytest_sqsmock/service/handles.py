@@ -127,5 +127,3 @@ def _change(service: Service, queue: Queue, handle: str, visibility_s: int) -> N
             "VisibilityTimeout",
             f"Total VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY_S} seconds].",
         ) from None
-    if visibility_s == 0:
-        service.notify()

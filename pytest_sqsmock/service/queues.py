@@ -103,7 +103,6 @@ def delete_queue(service: Service, params: Params, context: RequestContext) -> R
     del region.queues[queue.name]
     region.deleted_at_ms[queue.name] = service.now_ms()
     queue.deleted = True
-    service.notify()
     return {}
 
 
@@ -140,7 +139,6 @@ def set_queue_attributes(service: Service, params: Params, context: RequestConte
         resolve_dead_letter=_dead_letter_resolver(service),
     )
     queue.update_settings(settings, service.now_ms())
-    service.notify()
     return {}
 
 

@@ -68,44 +68,38 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
                 )
             return _response(attempt.messages, attempt.handles, system_names, attribute_names)
 
-    deadline = service.now_ms() + wait_s * 1000
-    while True:
-        service.catch_up_tasks()
-        now = service.now_ms()
+    def take(now: int) -> list[Message]:
+        """What this receive gets at ``now``: [] when nothing is receivable."""
+        service.catch_up_tasks(now)
         queue.catch_up(now)
         room = MAX_IN_FLIGHT - queue.counts["in_flight"]
-        if room <= 0 and not queue.settings.fifo:
-            if wait_s == 0:
-                raise over_limit(
-                    "Too many messages have been received without being deleted. "
-                    "Please delete your received messages or let them timeout before receiving more."
-                )
-            messages: list[Message] = []
-        elif room <= 0:
-            # FIFO: at the in-flight maximum a receive silently gets nothing (reference 11.2).
-            messages = []
-        elif service.faults is None:
-            messages = queue.receive(
-                now_ms=now,
-                limit=limit if not queue.settings.fifo else min(limit, room),
-                visibility_timeout_s=timeout,
-                dead_letter=_dead_letterer(service, queue, now),
-            )
-        else:  # injected delivery faults (pytest_sqsmock.faults) may change what this receive gets
-            messages = service.faults.receive(
-                queue,
-                _taker(queue, now, timeout, _dead_letterer(service, queue, now)),
-                now_ms=now,
-                limit=limit if not queue.settings.fifo else min(limit, room),
-                visibility_timeout_s=timeout,
-                short_poll=wait_s == 0,
-            )
-        if messages or now >= deadline or queue.deleted or service.closed:
-            break
-        # Wake for whatever comes first: the deadline, a message turning visible, a move task's move.
-        wake = min(t for t in (deadline, queue.next_change_ms(), service.next_task_event_ms()) if t is not None)
-        if service.clock.wait(service.changed, wake) and wake >= deadline:
-            break  # the wait ran its full course: the poll is over even if the clock stands still
+        if room <= 0:
+            # Standard queues answer a short poll with OverLimit (below); a long poll, and a
+            # FIFO queue at its in-flight maximum, silently get nothing (reference 11.2).
+            return []
+        count = min(limit, room) if queue.settings.fifo else limit
+        dead_letter = _dead_letterer(service, queue, now)
+        if service.faults is None:
+            return queue.receive(now_ms=now, limit=count, visibility_timeout_s=timeout, dead_letter=dead_letter)
+        # Injected delivery faults (pytest_sqsmock.faults) may change what this receive gets.
+        return service.faults.receive(
+            queue,
+            _taker(queue, now, timeout, dead_letter),
+            now_ms=now,
+            limit=count,
+            visibility_timeout_s=timeout,
+            short_poll=wait_s == 0,
+        )
+
+    now = service.now_ms()
+    messages = take(now)
+    if not messages and wait_s == 0 and not queue.settings.fifo and queue.counts["in_flight"] >= MAX_IN_FLIGHT:
+        raise over_limit(
+            "Too many messages have been received without being deleted. "
+            "Please delete your received messages or let them timeout before receiving more."
+        )
+    if not messages and wait_s > 0 and not queue.deleted:
+        messages = service.long_poll(queue, now + wait_s * 1000, take, f"ReceiveMessage on {queue.name}")
     handles = [issue(queue.token, m.message_id, m.receipt) for m in messages]
     if attempts is not None and attempt_id is not None and messages:
         # A receive that found nothing is not kept: retrying it receives afresh.
@@ -151,7 +145,6 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
         moved = target.copy_for_dead_letter(message, now)
         moved.dead_letter_source_arn = queue.arn
         target.add(moved, delay_s=0, now_ms=now)
-        service.notify()
         return True
 
     return move

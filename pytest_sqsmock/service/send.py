@@ -40,8 +40,6 @@ def send_message(service: Service, params: Params, context: RequestContext) -> R
     queue = service.resolve_queue(params, context)
     message, delay_s = _prepare(queue, params, context, service.now_ms(), in_batch=False)
     record = queue.send(message, delay_s=delay_s, now_ms=service.now_ms())
-    if not record.duplicate:
-        service.notify()
     return _sent(message, record)
 
 
@@ -64,7 +62,6 @@ def send_message_batch(service: Service, params: Params, context: RequestContext
         _check_fifo_entries(queue, entries)
     successful: list[Result] = []
     failed: list[Result] = []
-    queued = False
     for entry in entries:
         try:
             message, delay_s = _prepare(queue, entry, context, now, in_batch=True)
@@ -72,10 +69,7 @@ def send_message_batch(service: Service, params: Params, context: RequestContext
             failed.append(batch_failure(entry["Id"], error))
             continue
         record = queue.send(message, delay_s=delay_s, now_ms=now)
-        queued = queued or not record.duplicate
         successful.append({"Id": entry["Id"], **_sent(message, record)})
-    if queued:
-        service.notify()
     return {"Successful": successful, "Failed": failed}
 
 

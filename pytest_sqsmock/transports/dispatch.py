@@ -7,7 +7,6 @@ hands its requests to one ``Dispatcher``.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -95,20 +94,16 @@ class Dispatcher:
         once; under ``clock="system"`` the client sleeps as usual.
         """
         service = self._service
-        clock = service.clock
-        if not isinstance(clock, VirtualClock):
+        if not isinstance(service.clock, VirtualClock):
             return False
-        if clock.driver_thread == threading.get_ident():
-            with service.changed:
-                clock.advance_ms(max(0, round(seconds * 1000)))
-                service.catch_up_tasks()
-                service.notify()
+        if service.on_driver_thread():
+            with service.lock:
+                service.advance_to(service.now_ms() + max(0, round(seconds * 1000)))
         return True
 
     def may_block(self) -> bool:
         """Whether a long poll answered on the calling thread may block (instead of jumping virtual time)."""
-        clock = self._service.clock
-        return not (isinstance(clock, VirtualClock) and clock.driver_thread == threading.get_ident())
+        return not (isinstance(self._service.clock, VirtualClock) and self._service.on_driver_thread())
 
     def context_for(self, request: HttpRequest, operation: str, protocol: Any) -> RequestContext:
         """Caller and endpoint of a request: account from the access key, region from the signature."""
