@@ -46,4 +46,6 @@ def _call_of(exchange: Exchange) -> Call:
         account_id=exchange.context.account_id,
         region=exchange.context.region,
         time=to_datetime(exchange.time_ms),
+        answered_at=None if exchange.ended_ms is None else to_datetime(exchange.ended_ms),
+        sequence=exchange.sequence,
     )

@@ -174,6 +174,11 @@ class Call:
         account_id: The calling account.
         region: The region called.
         time: The simulation time of the call (aware UTC).
+        answered_at: The simulation time it was answered: later than ``time``
+            for a long poll that waited (``None`` for an injected error).
+        sequence: Where the call falls in the order calls took effect in the
+            simulation, from 1 (a long poll: when it was answered); calls on
+            concurrent threads replay in this order. 0 for an injected error.
     """
 
     operation: str
@@ -183,6 +188,8 @@ class Call:
     account_id: str
     region: str
     time: datetime
+    answered_at: datetime | None = None
+    sequence: int = 0
 
     @property
     def queue_url(self) -> str | None:

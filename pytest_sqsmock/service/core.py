@@ -70,6 +70,9 @@ class Service:
         # Grows with every call, answered poll and move of time: tells a driver whether anything happened.
         self.activity = 0
         self._settle_watchers = 0
+        # The order in which calls took effect (a long poll: when it was answered), and when.
+        self._sequence = 0
+        self._last = threading.local()
 
     def handle(self, operation: str, params: Params, context: RequestContext) -> Result:
         """Run one SQS operation and return its result in AWS member names.
@@ -78,19 +81,29 @@ class Service:
             SqsError: exactly the error SQS answers with.
         """
         handler = self._operations.get(operation)
+        self._last.order = None
         if handler is None:
             raise invalid_action(operation)
         with self.lock:
             self.activity += 1
             if self.consumers.known:
                 self.consumers.note(consumers.current(), operation)
+            last = self._last
             try:
                 return handler(self, params, context)
             finally:
+                if last.order is None:  # a long poll was ordered when it was answered
+                    self._sequence += 1
+                    last.order = (self._sequence, self.clock.now_ms())
                 if self.polls.count:
                     self.polls.serve(self.clock.now_ms())
                 if self._settle_watchers:
                     self.changed.notify_all()
+
+    def last_call_order(self) -> tuple[int, int]:
+        """For the calling thread's latest call: its place in the order calls took effect, and when (ms)."""
+        order: tuple[int, int] | None = getattr(self._last, "order", None)
+        return (0, self.clock.now_ms()) if order is None else order
 
     # -- virtual time ---------------------------------------------------------
 
@@ -145,6 +158,7 @@ class Service:
                 poll.wake.wait()
         else:
             self._wait_in_real_time(poll)
+        self._last.order = poll.order
         return poll.messages or []
 
     def await_settled(self, expected: int | None, timeout_s: float) -> int:
@@ -250,6 +264,8 @@ class Service:
 
     def _answered(self, poll: Poll) -> None:
         self.activity += 1
+        self._sequence += 1
+        poll.order = (self._sequence, self.clock.now_ms())
         if poll.consumer is not None:
             count = len(poll.messages or [])
             self.consumers.unpark(

@@ -38,6 +38,8 @@ class Poll:
     wake: threading.Condition
     messages: list[Message] | None = None
     answered_at_ms: int | None = None
+    # Where the answer falls in the order calls took effect, and when (set by the simulation).
+    order: tuple[int, int] | None = None
 
     def done(self) -> bool:
         """Whether the poll has its answer (possibly no messages)."""

@@ -41,6 +41,9 @@ class Exchange:
     context: RequestContext
     time_ms: int
     injected: bool = False
+    # Where the call falls in the order calls took effect, and the virtual time it ended (0, None: injected).
+    sequence: int = 0
+    ended_ms: int | None = None
 
 
 Recorder = Callable[[Exchange], None]
@@ -73,17 +76,26 @@ class Dispatcher:
             if injected is not None:
                 self._record(Exchange(decoded.operation, decoded.params, None, injected, context, time_ms, True))
                 return encode_error(protocol, injected, request_id)
+        service = self._service
         try:
-            result = self._service.handle(decoded.operation, decoded.params, context)
+            result = service.handle(decoded.operation, decoded.params, context)
         except SqsError as error:
-            self._record(Exchange(decoded.operation, decoded.params, None, error, context, time_ms))
+            self._record(
+                Exchange(
+                    decoded.operation, decoded.params, None, error, context, time_ms, False, *service.last_call_order()
+                )
+            )
             return encode_error(protocol, error, request_id)
         except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
             logger.exception("pytest_sqsmock failed on %s", decoded.operation)
             failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
             self._record(Exchange(decoded.operation, decoded.params, None, failure, context, time_ms))
             return encode_error(protocol, failure, request_id)
-        self._record(Exchange(decoded.operation, decoded.params, result, None, context, time_ms))
+        self._record(
+            Exchange(
+                decoded.operation, decoded.params, result, None, context, time_ms, False, *service.last_call_order()
+            )
+        )
         return encode_result(protocol, decoded.operation, result, request_id)
 
     def back_off(self, seconds: float) -> bool:

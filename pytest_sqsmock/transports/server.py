@@ -8,6 +8,7 @@ the very queues the test asserts on. Queue URLs it returns point at itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import threading
@@ -17,7 +18,7 @@ from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from pytest_sqsmock.service import errors
+from pytest_sqsmock.service import consumers, errors
 from pytest_sqsmock.transports.botocore_hook import Answer
 from pytest_sqsmock.wire.codec import detect_protocol, encode_error, new_request_id
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
@@ -142,7 +143,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         url = f"http://{host}{self.path}"
-        self._send(type(self).answer(HttpRequest(method=self.command, url=url, headers=headers, body=body)))
+        # Each connection is one consumer in another process: its long polls count as parked consumers.
+        with consumers.acting_as(self._consumer):
+            self._send(type(self).answer(HttpRequest(method=self.command, url=url, headers=headers, body=body)))
+
+    @functools.cached_property
+    def _consumer(self) -> consumers.Consumer:
+        return consumers.remote("{}:{}".format(*self.client_address[:2]))
 
     def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
