@@ -32,7 +32,8 @@ def worker(sqs_mock: SqsMock) -> Iterator[ThreadedWorker]:
     running = ThreadedWorker(sqs, sqs_mock.queue("tasks").url, flaky(attempts)).start()
     yield running
     running.stop_soon()  # the loop ends after its current poll...
-    sqs_mock.advance(20)  # ...which ends when virtual time passes its 20-second wait
+    sqs_mock.wait_until_parked()  # ...once the worker waits in it...
+    sqs_mock.advance(20)  # ...and virtual time passes its 20-second wait
     running.stop()
     assert not running.running
 

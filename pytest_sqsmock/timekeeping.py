@@ -113,6 +113,24 @@ class TimeControl(MockState):
             timeout=timeout,
         )
 
+    def wait_until_parked(self, consumers: int = 1, *, timeout: float = 30.0) -> None:
+        """Block until every consumer that has long-polled is parked in a long poll, and ``consumers`` polls wait.
+
+        Virtual time does not move. Use it to start from a known state: say,
+        before sending, so that a worker thread's poll is waiting for the message.
+
+        Args:
+            consumers: Long polls that must be waiting (from any thread, coroutine or server connection).
+            timeout: Real seconds to wait before failing.
+
+        Raises:
+            SqsMockAssertionError: they did not park in time (the message lists each consumer and its last call).
+        """
+        __tracebackhide__ = True
+        service = self._require_service()
+        with service.lock:
+            service.await_settled(consumers, timeout)
+
     def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
         """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
         return snapshots.state_signature(self._require_service())

@@ -62,7 +62,7 @@ class ConsumersBusy(SqsMockAssertionError):
             f"virtual time cannot move: consumers were not all parked in a long poll{wanted} after "
             f"{timeout_s:g} s of real time.\nConsumers:\n{described}\n"
             "A consumer that never long-polls (short polls in a loop, or is blocked elsewhere) keeps time still: "
-            "give it WaitTimeSeconds, drive it with run_until(step=...), or pass consumers= (README#threaded-consumers)"
+            "give it WaitTimeSeconds, drive it with run_until(step=...), or pass consumers= (README#consumers-and-the-rules-of-time)"
         )
 
 
