@@ -51,6 +51,9 @@ class Consumer:
     parked: bool = False
     doing: str = "nothing yet"
     key: object = field(default=None, repr=False)
+    # How many times it parked, and who to tell when it does (an event loop waiting on it).
+    parks: int = 0
+    on_park: Callable[[], None] | None = field(default=None, repr=False)
 
 
 class ConsumersBusy(SqsMockAssertionError):
@@ -77,6 +80,11 @@ def acting_as(consumer: Consumer) -> Iterator[None]:
         yield
     finally:
         _acting_as.reset(token)
+
+
+def bind(consumer: Consumer) -> None:
+    """Attribute the calls of the current context to ``consumer`` (for ``Context.run`` in a helper thread)."""
+    _acting_as.set(consumer)
 
 
 def current() -> Consumer:
@@ -118,8 +126,11 @@ class Consumers:
         """``consumer`` waits in a long poll."""
         if not consumer.parked:
             consumer.parked = True
+            consumer.parks += 1
             self.parked += 1
         consumer.doing = doing
+        if consumer.on_park is not None:
+            consumer.on_park()
 
     def unpark(self, consumer: Consumer, doing: str) -> None:
         """``consumer``'s long poll was answered: it is busy until it parks again."""

@@ -133,6 +133,15 @@ class Service:
                 self._move_to(max(step, clock.now_ms() + 1))
             self._move_to(target_ms)
 
+    def step_waiting_polls(self) -> bool:
+        """Move virtual time to the next moment that matters to a waiting poll; False when none waits."""
+        with self.lock:
+            step = self._next_poll_event_ms()
+            if step is None:
+                return False
+            self._move_to(max(step, self.clock.now_ms() + 1))
+            return True
+
     def long_poll(self, queue: Queue, deadline_ms: int, take: Take, doing: str) -> list[Message]:
         """Wait (lock held) until ``take`` gets messages or the deadline passes; what it got.
 

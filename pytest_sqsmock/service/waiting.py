@@ -64,16 +64,18 @@ class WaitingPolls:
         return list(self._by_queue)
 
     def serve(self, now_ms: int) -> None:
-        """Answer every poll that something is receivable for at ``now_ms``, then every expired one (lock held).
+        """End the polls whose wait is over, then answer every poll that something is receivable for (lock held).
 
-        A receive may move messages to a dead-letter queue that other polls
-        wait on, so the queues are served again until a pass hands out nothing.
+        A wait covers the moments before its deadline: what becomes receivable
+        at the deadline itself is too late for it. A receive may move messages
+        to a dead-letter queue that other polls wait on, so the queues are
+        served again until a pass hands out nothing.
         """
-        while self._serve_once(now_ms):
-            pass
         for polls in list(self._by_queue.values()):
             for poll in [p for p in polls if p.deadline_ms <= now_ms]:
                 self.answer(poll, [], now_ms)
+        while self._serve_once(now_ms):
+            pass
 
     def _serve_once(self, now_ms: int) -> bool:
         handed_out = False

@@ -28,7 +28,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest
 
-from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports import botocore_hook, loop_time
 from pytest_sqsmock.transports.botocore_hook import Answer
 from pytest_sqsmock.transports.dispatch import Dispatcher
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
@@ -76,6 +76,15 @@ def _nothing() -> None:
 async def _answer(answer: Answer, request: HttpRequest) -> HttpResponse:
     owner = getattr(answer, "__self__", None)
     if isinstance(owner, Dispatcher) and not owner.may_block():
+        if _is_receive(request):
+            # On the loop that drives virtual time: wait without blocking it (transports/loop_time.py).
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[HttpResponse] = loop.create_future()
+            consumer = loop_time.task_consumer()
+            result: HttpResponse = await loop_time.await_long_poll(
+                owner.service, consumer, future, _deliverer(loop, future, answer, request)
+            )
+            return result
         response = answer(request)
         # Yield like real I/O, so that a polling loop cannot starve other tasks.
         await asyncio.sleep(0)
@@ -83,15 +92,17 @@ async def _answer(answer: Answer, request: HttpRequest) -> HttpResponse:
     return await _in_thread(answer, request)
 
 
-async def _in_thread(answer: Answer, request: HttpRequest) -> HttpResponse:
-    """Answer in a daemon thread: a cancelled call leaves no executor busy or loop waiting."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # trio, through aiobotocore's anyio backend
-        to_thread: Any = importlib.import_module("anyio.to_thread")
-        result: HttpResponse = await to_thread.run_sync(answer, request, abandon_on_cancel=True)
-        return result
-    future: asyncio.Future[HttpResponse] = loop.create_future()
+def _is_receive(request: HttpRequest) -> bool:
+    target = request.header("x-amz-target")
+    if target is not None:
+        return target.endswith(".ReceiveMessage")
+    return b"Action=ReceiveMessage" in request.body
+
+
+def _deliverer(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[HttpResponse], answer: Answer, request: HttpRequest
+) -> Callable[[], None]:
+    """Run ``answer(request)`` (in a helper thread) and hand its outcome to ``future`` on ``loop``."""
 
     def deliver(outcome: Callable[[], None]) -> None:
         if not future.done():  # else the caller was cancelled meanwhile
@@ -106,6 +117,19 @@ async def _in_thread(answer: Answer, request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(RuntimeError):  # the loop closed while we waited
             loop.call_soon_threadsafe(deliver, outcome)
 
+    return run
+
+
+async def _in_thread(answer: Answer, request: HttpRequest) -> HttpResponse:
+    """Answer in a daemon thread: a cancelled call leaves no executor busy or loop waiting."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # trio, through aiobotocore's anyio backend
+        to_thread: Any = importlib.import_module("anyio.to_thread")
+        result: HttpResponse = await to_thread.run_sync(answer, request, abandon_on_cancel=True)
+        return result
+    future: asyncio.Future[HttpResponse] = loop.create_future()
+    run = _deliverer(loop, future, answer, request)
     threading.Thread(target=run, name="sqsmock-aiobotocore", daemon=True).start()
     return await future
 

@@ -58,6 +58,11 @@ class Dispatcher:
         self._default_region = default_region
         self._record = record
 
+    @property
+    def service(self) -> Service:
+        """The simulation this dispatcher answers from."""
+        return self._service
+
     def dispatch(self, request: HttpRequest) -> HttpResponse:
         """Answer one request exactly as SQS would."""
         request_id = new_request_id()

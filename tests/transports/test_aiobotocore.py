@@ -179,3 +179,47 @@ async def test_the_decorator_works_on_coroutines() -> None:
         await sqs.send_message(QueueUrl=url, MessageBody="hi")
         received = await sqs.receive_message(QueueUrl=url)
     assert [m["Body"] for m in received["Messages"]] == ["hi"]
+
+
+# -- long polls awaited on the virtual clock, beside other coroutines ----------------------------
+
+
+async def test_a_poll_awaited_by_the_test_wakes_for_a_coroutine_that_sends_later(sqs_mock: SqsMock) -> None:
+    async with client() as consumer, client() as producer:
+        url = (await consumer.create_queue(QueueName="jobs"))["QueueUrl"]
+        before = sqs_mock.now
+
+        async def send_soon() -> None:
+            await asyncio.sleep(0.05)  # a producer with its own pace, on the loop's clock
+            await producer.send_message(QueueUrl=url, MessageBody="fifty ms later")
+
+        sending = asyncio.ensure_future(send_soon())
+        received = await consumer.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+        await sending
+    assert [m["Body"] for m in received["Messages"]] == ["fifty ms later"]
+    assert sqs_mock.now == before  # handed over at once: no virtual time passed
+
+
+async def test_consumer_tasks_move_time_only_when_the_loop_is_idle(sqs_mock: SqsMock) -> None:
+    sqs_mock.create_queue("jobs", attributes={"VisibilityTimeout": "10"})
+    before = sqs_mock.now
+    attempts: list[float] = []
+
+    async def consume(sqs: Any, url: str) -> None:
+        while True:
+            reply = await sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+            for message in reply.get("Messages", []):
+                attempts.append((sqs_mock.now - before).total_seconds())
+                if len(attempts) < 3:
+                    continue  # fail: comes back after the visibility timeout
+                await sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                return
+
+    async with client() as sqs:
+        url = (await sqs.get_queue_url(QueueName="jobs"))["QueueUrl"]
+        task = asyncio.ensure_future(consume(sqs, url))
+        await _spin()
+        await sqs.send_message(QueueUrl=url, MessageBody="flaky")
+        await asyncio.wait_for(task, timeout=30)
+    assert attempts == [0.0, 10.0, 20.0]
+    assert len(sqs_mock.queue("jobs")) == 0
