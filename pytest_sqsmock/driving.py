@@ -8,12 +8,21 @@ machine and on a loaded one.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from pytest_sqsmock import snapshots
 from pytest_sqsmock.exceptions import SqsMockAssertionError
+from pytest_sqsmock.service.consumers import ConsumersBusy
 from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.transports import loop_time
+
+# While a consumer thread is busy, how often an awaiting run_until looks again.
+_BUSY_RECHECK_S = 0.005
+# freezegun replaces time.monotonic while it runs; the consumers' budget is real time.
+_real_monotonic = time.monotonic
 
 # Virtual step when nothing is scheduled to happen.
 IDLE_STEP_MS = 1000
@@ -85,6 +94,63 @@ def run_until(
                     continue
                 _jump(service, deadline_ms)
         moved()
+    raise SqsMockAssertionError(
+        f"condition still false after {(service.now_ms() - deadline_ms + budget_ms) / 1000:g} s of virtual time"
+        f" (limit {budget_ms / 1000:g} s).\n{describe()}"
+    )
+
+
+async def run_until_async(
+    service: Service,
+    condition: Callable[[], bool],
+    *,
+    describe: Callable[[], str],
+    moved: Callable[[], None],
+    within: float | timedelta = 3600.0,
+    max_steps: int = 100_000,
+    consumers: int | None = None,
+    timeout: float = 30.0,
+) -> None:
+    """:func:`run_until` for coroutines: the loop runs while it waits.
+
+    Time moves only when the event loop is idle (no callback ready, no timer
+    due before the next event: transports/loop_time.py), every consumer
+    thread is parked, and at least ``consumers`` long polls wait (default one).
+
+    Raises:
+        SqsMockAssertionError: ``condition`` did not hold within ``within`` seconds of virtual time.
+        ConsumersBusy: consumers did not park within ``timeout`` real seconds.
+    """
+    __tracebackhide__ = True
+    loop = asyncio.get_running_loop()
+    budget_ms = round((within.total_seconds() if isinstance(within, timedelta) else within) * 1000)
+    deadline_ms = service.now_ms() + budget_ms
+    expected = 1 if consumers is None else consumers
+    busy_since: float | None = None
+    for _ in range(max_steps):
+        if condition():
+            return
+        now = service.now_ms()
+        if now >= deadline_ms:
+            break
+        next_event = service.next_event_ms()
+        horizon_ms = deadline_ms if next_event is None else min(max(next_event, now), deadline_ms)
+        await loop_time.until_idle(loop, (horizon_ms - now) / 1000)
+        if condition():
+            return
+        with service.lock:
+            settled = service.consumers.settled(expected)
+            if settled:
+                _jump(service, deadline_ms)
+        if settled:
+            busy_since = None
+            moved()
+            continue
+        busy_since = _real_monotonic() if busy_since is None else busy_since
+        if _real_monotonic() - busy_since > timeout:
+            with service.lock:
+                raise ConsumersBusy(service.consumers.describe(), expected, timeout)
+        await asyncio.sleep(_BUSY_RECHECK_S)
     raise SqsMockAssertionError(
         f"condition still false after {(service.now_ms() - deadline_ms + budget_ms) / 1000:g} s of virtual time"
         f" (limit {budget_ms / 1000:g} s).\n{describe()}"

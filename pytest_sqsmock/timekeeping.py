@@ -113,6 +113,38 @@ class TimeControl(MockState):
             timeout=timeout,
         )
 
+    async def run_until_async(
+        self,
+        condition: Callable[[], bool],
+        *,
+        within: float | timedelta = 3600.0,
+        max_steps: int = 100_000,
+        consumers: int | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        """Await :meth:`run_until` from a coroutine: consumer tasks on the same loop keep running.
+
+        Time moves to the next scheduled event only when the event loop is idle
+        (no callback ready, no timer of the loop due before that event), every
+        consumer is parked, and at least ``consumers`` long polls wait (default one).
+
+        Raises:
+            SqsMockAssertionError: the condition never held within ``within`` seconds of virtual time,
+                or consumers did not park within ``timeout`` (the message lists each and its last call).
+        """
+        __tracebackhide__ = True
+        self._virtual_clock()
+        await driving.run_until_async(
+            self._require_service(),
+            condition,
+            describe=as_mock(self).describe,
+            moved=self._after_time_moved,
+            within=within,
+            max_steps=max_steps,
+            consumers=consumers,
+            timeout=timeout,
+        )
+
     def wait_until_parked(self, consumers: int = 1, *, timeout: float = 30.0) -> None:
         """Block until every consumer that has long-polled is parked in a long poll, and ``consumers`` polls wait.
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,7 +61,7 @@ async def await_long_poll(
             await asyncio.wait({outcome, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             continue
-        await _until_idle(loop, _remaining_wait_s(service))
+        await until_idle(loop, _remaining_wait_s(service))
         if outcome.done():
             break
         with service.lock:
@@ -83,18 +84,58 @@ def _remaining_wait_s(service: Service) -> float:
         return 0.0 if deadline is None else max(0.0, (deadline - service.now_ms()) / 1000)
 
 
-async def _until_idle(loop: asyncio.AbstractEventLoop, horizon_s: float) -> None:
+async def until_idle(loop: asyncio.AbstractEventLoop, horizon_s: float) -> None:
     """Return once no callback is ready and no timer falls due within ``horizon_s`` seconds of loop time."""
     ready: Any = getattr(loop, "_ready", None)
     scheduled: Any = getattr(loop, "_scheduled", None)
     if ready is None or scheduled is None:
         return  # not asyncio's own loop: treat it as idle
-    while True:
-        if ready:
-            await asyncio.sleep(0)
-            continue
-        limit = loop.time() + horizon_s
-        due = [handle.when() for handle in scheduled if not handle.cancelled() and handle.when() <= limit]
-        if not due:
+    watch = _watches.get(loop)
+    if watch is None:
+        watch = _watches[loop] = _IdleWatch(loop, ready, scheduled)
+    await watch.wait(horizon_s)
+
+
+class _IdleWatch:
+    """One per loop: resolves waiters when the loop is idle (waiters must not see each other as work)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, ready: Any, scheduled: Any) -> None:
+        self._loop = loop
+        self._ready = ready
+        self._scheduled = scheduled
+        self._waiters: list[tuple[asyncio.Future[None], float]] = []
+        self._handle: asyncio.Handle | None = None
+
+    def wait(self, horizon_s: float) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = self._loop.create_future()
+        self._waiters.append((future, horizon_s))
+        self._arm(self._loop.call_soon(self._check))
+        return future
+
+    def _arm(self, handle: asyncio.Handle) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = handle
+
+    def _check(self) -> None:
+        self._handle = None
+        self._waiters = [(future, horizon) for future, horizon in self._waiters if not future.done()]
+        if not self._waiters:
             return
-        await asyncio.sleep(max(0.0, min(due) - loop.time()))
+        if self._ready:  # other callbacks run first
+            self._arm(self._loop.call_soon(self._check))
+            return
+        now = self._loop.time()
+        timers = [handle.when() for handle in self._scheduled if not handle.cancelled()]
+        next_check: float | None = None
+        for future, horizon in self._waiters:
+            due = [when for when in timers if when <= now + horizon]
+            if due:
+                next_check = min(due) if next_check is None else min(next_check, *due)
+            else:
+                future.set_result(None)
+        if next_check is not None:
+            self._arm(self._loop.call_at(next_check, self._check))
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _IdleWatch] = weakref.WeakKeyDictionary()
