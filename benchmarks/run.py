@@ -1,7 +1,8 @@
-"""Run the suite: ``python -m benchmarks.run [--quick] [--json out.json]``.
+"""Run the suite: ``python -m benchmarks.run [--quick] [--json out.json] [--only threads]``.
 
 Prints one table (median µs per call for botocore's floor, pytest_sqsmock
-and moto; ratios to the floor; moto over us), then memory per queued
+and moto; ratios to the floor; moto over us), then how fast long polls
+waiting in worker threads wake (ours only), then memory per queued
 message. Everything runs in this one process.
 """
 
@@ -14,15 +15,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Final
 
-from benchmarks import workloads
+from benchmarks import threaded, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.memory import Path as FillPath
 from benchmarks.memory import bytes_per_message
-from benchmarks.report import MemoryRow, Row, format_table, write_json
+from benchmarks.report import LatencyRow, MemoryRow, Row, format_table, write_json
 from benchmarks.sides import SIDES, moto_available
 from benchmarks.timing import Budget, Timing
 from benchmarks.workloads import Runner, Skipped
+
+# What a run can be limited to (--only): the per-call table, threaded consumers, memory.
+PARTS: Final = ("calls", "threads", "memory")
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,9 @@ class Config:
     fifo_queued: dict[str, tuple[int, ...]]
     moto_long_poll_s: int | None  # moto really blocks: cap its wait (None: skip)
     memory: dict[str, tuple[int, int]]  # side -> (messages via the model, via the API)
+    wake_repetitions: int  # samples per wake-latency case
     sides: tuple[str, ...] = SIDES
+    parts: tuple[str, ...] = PARTS
     long_poll_s: int = 20
 
     @classmethod
@@ -46,6 +53,7 @@ class Config:
             fifo_queued={"ours": (1_000, 100_000), "moto": (1_000,)},
             moto_long_poll_s=2,
             memory={"ours": (100_000, 5_000), "moto": (10_000, 500)},
+            wake_repetitions=500,
         )
 
     @classmethod
@@ -57,6 +65,7 @@ class Config:
             fifo_queued={"ours": (1_000,), "moto": (1_000,)},
             moto_long_poll_s=1,
             memory={"ours": (2_000, 200), "moto": (500, 100)},
+            wake_repetitions=50,
         )
 
     @classmethod
@@ -68,6 +77,7 @@ class Config:
             fifo_queued={"ours": (20,), "moto": (20,)},
             moto_long_poll_s=None,
             memory={"ours": (20, 5), "moto": (20, 5)},
+            wake_repetitions=3,
         )
 
 
@@ -79,9 +89,18 @@ class Suite:
     verbose: bool = True
     rows: list[Row] = field(default_factory=list)
     memory: list[MemoryRow] = field(default_factory=list)
+    latency: list[LatencyRow] = field(default_factory=list)
 
     def run(self) -> None:
-        """Every workload, then memory."""
+        """Every workload of the configured parts: per-call timings, threaded consumers, memory."""
+        if "calls" in self.config.parts:
+            self._calls()
+        if "threads" in self.config.parts and "ours" in self._sides():
+            self._threads()
+        if "memory" in self.config.parts:
+            self._memory()
+
+    def _calls(self) -> None:
         self._case("SendMessage", "", workloads.send_message, dict.fromkeys(SIDES, 0))
         self._case(
             "SendMessageBatch x10",
@@ -115,6 +134,30 @@ class Suite:
         if moto_wait is not None and "moto" in self._sides():
             row.notes.append(f"moto: WaitTimeSeconds={moto_wait} (capped; it blocks for real), one call")
         self._case("enter+leave mock", "", workloads.enter_leave, {"ours": 0, "moto": 0})
+
+    def _threads(self) -> None:
+        """Ours only: moto has no virtual clock to drive and no hand-off to time."""
+        row = self._case(
+            "run_until step, threaded consumer",
+            f"1 msg, {threaded.STEP_VISIBILITY_S} s visibility",
+            threaded.run_until_step,
+            {"ours": 0},
+        )
+        row.notes.append("per move of virtual time, the worker's receive included; moto: no virtual clock")
+        for case in threaded.WAKE_CASES:
+            repetitions = self.config.wake_repetitions
+            self._log(f"[ours] wake latency: {case.name} ({case.transport}), {repetitions} times")
+            started = time.perf_counter()
+            latency = threaded.wake_latency(case, repetitions)
+            self.latency.append(
+                LatencyRow(case.name, case.transport, latency, threaded.GOAL_MEDIAN_US, threaded.GOAL_P99_US)
+            )
+            self._log(
+                f"    median {latency.median_us:,.0f} µs, p99 {latency.p99_us:,.0f} µs"
+                f" ({time.perf_counter() - started:.1f} s)"
+            )
+
+    def _memory(self) -> None:
         for side, (model_count, api_count) in self.config.memory.items():
             if side in self._sides():
                 fills: tuple[tuple[FillPath, int], ...] = (
@@ -208,6 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="tabulate process CPU time instead of wall time",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated subset of {','.join(PARTS)} (threads: wake latency and run_until steps, ours only)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     config = Config.smoke() if args.smoke else Config.quick() if args.quick else Config.full()
@@ -215,11 +263,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(sides) - set(SIDES)
     if unknown:
         parser.error(f"unknown sides {sorted(unknown)}; choose from {','.join(SIDES)}")
-    config = replace(config, sides=sides)
+    parts = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}; choose from {','.join(PARTS)}")
+    config = replace(config, sides=sides, parts=parts)
     started = time.perf_counter()
     suite = Suite(config, verbose=not args.quiet)
     suite.run()
-    print(format_table(suite.rows, suite.memory, cpu=args.cpu))
+    print(format_table(suite.rows, suite.memory, cpu=args.cpu, latency=suite.latency))
     flat = suite.flatness()
     if flat is not None:
         print(f"\nours Receive+Delete, largest vs smallest queue: {flat:.2f}x (target <= 1.3x)")
@@ -230,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             **asdict(config),
         }
         settings["receive_delete_flatness"] = flat
-        write_json(args.json, suite.rows, suite.memory, settings)
+        write_json(args.json, suite.rows, suite.memory, settings, suite.latency)
         print(f"wrote {args.json}")
     return 0
 

@@ -1,8 +1,9 @@
-"""Per-call timings: warm-up, calibration, several repeats, the median."""
+"""Per-call timings: warm-up, calibration, several repeats, the median; latency percentiles."""
 
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -110,3 +111,49 @@ def time_once(call: Callable[[], object]) -> Timing:
     call()
     elapsed_us = (time.perf_counter_ns() - start) / 1000
     return Timing(elapsed_us, (elapsed_us,), 1, (time.process_time_ns() - cpu_start) / 1000)
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Wall time from a change until a waiting long poll returns, over many repetitions.
+
+    Attributes:
+        samples_us: Every repetition, in µs, in the order measured.
+        change_call_us: How long each change call itself took, in µs (the
+            hand-off happens inside it; the rest of a sample is the waiting
+            thread getting the GIL and finishing its call).
+    """
+
+    samples_us: tuple[float, ...]
+    change_call_us: tuple[float, ...]
+
+    @property
+    def repetitions(self) -> int:
+        """How many samples."""
+        return len(self.samples_us)
+
+    @property
+    def median_us(self) -> float:
+        """The median sample."""
+        return statistics.median(self.samples_us)
+
+    @property
+    def p99_us(self) -> float:
+        """The 99th percentile (nearest rank)."""
+        return percentile(self.samples_us, 99)
+
+    @property
+    def max_us(self) -> float:
+        """The slowest sample."""
+        return max(self.samples_us)
+
+    @property
+    def change_call_median_us(self) -> float:
+        """The median duration of the change call alone."""
+        return statistics.median(self.change_call_us)
+
+
+def percentile(samples: tuple[float, ...], rank: float) -> float:
+    """The nearest-rank percentile: the smallest sample with ``rank`` % of samples at or below it."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]

@@ -13,10 +13,12 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from benchmarks import workloads
+from benchmarks import threaded, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.run import Config, Suite, main
-from benchmarks.timing import Budget
+from benchmarks.timing import Budget, Latency
+
+WAKE_CASES = {(case.name, case.transport) for case in threaded.WAKE_CASES}
 
 
 @pytest.mark.skipif(
@@ -45,6 +47,29 @@ def test_command_line_runs_floor_and_ours_and_writes_json(tmp_path: Path, capsys
         ("ours", "model"),
         ("ours", "api"),
     }
+    assert rows["run_until step, threaded consumer", "1 msg, 1 s visibility"]["sides"]["floor"] is None
+    assert {(latency["case"], latency["transport"]) for latency in document["wake_latency"]} == WAKE_CASES
+    for latency in document["wake_latency"]:
+        assert len(latency["samples_us"]) == latency["repetitions"] == 3
+    assert "wake latency" in printed
+
+
+def test_only_the_threaded_consumers(capsys: pytest.CaptureFixture[str]) -> None:
+    suite = Suite(dataclasses.replace(Config.smoke(), sides=("ours",), parts=("threads",)), verbose=False)
+    suite.run()
+    assert [row.workload for row in suite.rows] == ["run_until step, threaded consumer"]
+    assert suite.rows[0].timings["ours"] is not None
+    assert {(row.case, row.transport) for row in suite.latency} == WAKE_CASES
+    assert suite.memory == []
+    assert main(["--smoke", "--quiet", "--only", "threads", "--sides", "moto"]) == 0  # ours only: nothing to run
+    assert "wake latency" not in capsys.readouterr().out
+
+
+def test_wake_latency_percentiles() -> None:
+    samples = tuple(float(value) for value in range(1, 201))
+    assert Latency(samples, samples).p99_us == 198.0
+    assert Latency(samples, samples).median_us == 100.5
+    assert Latency((5.0,), (1.0,)).p99_us == 5.0
 
 
 def test_moto_side_runs() -> None:
