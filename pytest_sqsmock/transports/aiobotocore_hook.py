@@ -76,9 +76,9 @@ def _nothing() -> None:
 async def _answer(answer: Answer, request: HttpRequest) -> HttpResponse:
     owner = getattr(answer, "__self__", None)
     if isinstance(owner, Dispatcher) and not owner.may_block():
-        if _is_receive(request):
+        loop = _running_asyncio_loop()
+        if loop is not None and _is_receive(request):
             # On the loop that drives virtual time: wait without blocking it (transports/loop_time.py).
-            loop = asyncio.get_running_loop()
             future: asyncio.Future[HttpResponse] = loop.create_future()
             consumer = loop_time.task_consumer()
             result: HttpResponse = await loop_time.await_long_poll(
@@ -90,6 +90,13 @@ async def _answer(answer: Answer, request: HttpRequest) -> HttpResponse:
         await asyncio.sleep(0)
         return response
     return await _in_thread(answer, request)
+
+
+def _running_asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # trio, through aiobotocore's anyio backend: answered in place
+        return None
 
 
 def _is_receive(request: HttpRequest) -> bool:
