@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pytest_sqsmock.exceptions import (
+    NetworkBlockedError,
     SqsMockAssertionError,
     SqsMockError,
     UnknownQueueError,
@@ -21,6 +22,7 @@ __all__ = [
     "Fault",
     "Faults",
     "MessageView",
+    "NetworkBlockedError",
     "QueueView",
     "SqsError",
     "SqsMock",

@@ -13,3 +13,7 @@ class UnknownQueueError(SqsMockError, LookupError):
 
 class SqsMockAssertionError(SqsMockError, AssertionError):
     """A check on simulated SQS failed; the message lists what was actually found."""
+
+
+class NetworkBlockedError(SqsMockError, ConnectionError):
+    """A botocore request that would have reached real AWS was refused; the message says why and what to do."""

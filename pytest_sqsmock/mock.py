@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from datetime import datetime
 from types import TracebackType
@@ -45,6 +45,9 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
         clock: ``"virtual"`` (moves only by :meth:`advance`) or ``"system"``
             (the process clock, which freezegun and time-machine move).
         start: Where virtual time starts (default: the real now).
+        passthrough: AWS services (``"s3"``, ``"sns"``; ``"*"``: all) whose calls may reach the
+            network while the mock is active; calls to any other AWS service fail at once
+            with :class:`NetworkBlockedError`.
     """
 
     def __init__(
@@ -54,6 +57,7 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
         account_id: str = DEFAULT_ACCOUNT_ID,
         clock: ClockName = "virtual",
         start: datetime | None = None,
+        passthrough: Collection[str] = (),
     ) -> None:
         if not region or not isinstance(region, str):
             raise ValueError(f"region must be a region name such as 'us-east-1', got {region!r}")
@@ -63,10 +67,15 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
             raise ValueError(f"clock must be 'virtual' or 'system', got {clock!r}")
         if start is not None and clock != "virtual":
             raise ValueError("start= applies only to clock='virtual'")
+        if isinstance(passthrough, str):
+            raise TypeError(f"passthrough takes a list of service names, such as ['s3'], got {passthrough!r}")
         self.region = region
         self.account_id = account_id
         self.clock_name: ClockName = clock
         self._start = start
+        self.passthrough = frozenset(passthrough)
+        # The test this mock serves (the fixture sets it): errors about leftover threads name it.
+        self.test_name: str | None = None
         self._active = False
         self._exit_stack: ExitStack | None = None
         self._dispatcher: Dispatcher | None = None
@@ -97,8 +106,8 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
         stack.enter_context(environment.fresh_default_boto3_session())
         botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
         botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
-        botocore_hook.push(dispatcher.dispatch)
-        stack.callback(botocore_hook.pop, dispatcher.dispatch)
+        botocore_hook.push(dispatcher.dispatch, passthrough=self.passthrough)
+        stack.callback(self._unhook, dispatcher.dispatch)
         self._exit_stack = stack
         self._active = True
         return self
@@ -112,6 +121,12 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
             self._service.close()
         self._exit_stack.close()
         self._exit_stack = None
+
+    def _unhook(self, dispatch: Any) -> None:
+        # Threads that used this mock and still run are fenced in: their next AWS call fails
+        # naming this mock (and its test), instead of reaching AWS with restored real credentials.
+        where = f"the sqs_mock ({self.region}, {self.account_id})"
+        botocore_hook.pop(dispatch, stopped=where if self.test_name is None else f"{where} of {self.test_name}")
 
     @property
     def active(self) -> bool:
@@ -150,7 +165,13 @@ class SqsMock(TimeControl, Inspection, Seeding, Integrations):
         return run  # type: ignore[return-value]
 
     def _fresh(self) -> SqsMock:
-        return SqsMock(region=self.region, account_id=self.account_id, clock=self.clock_name, start=self._start)
+        return SqsMock(
+            region=self.region,
+            account_id=self.account_id,
+            clock=self.clock_name,
+            start=self._start,
+            passthrough=self.passthrough,
+        )
 
 
 @overload
@@ -162,6 +183,7 @@ def mock_sqs(
     account_id: str = DEFAULT_ACCOUNT_ID,
     clock: ClockName = "virtual",
     start: datetime | None = None,
+    passthrough: Collection[str] = (),
 ) -> SqsMock: ...
 def mock_sqs(
     target: Any = None,
@@ -171,11 +193,12 @@ def mock_sqs(
     account_id: str = DEFAULT_ACCOUNT_ID,
     clock: ClockName = "virtual",
     start: datetime | None = None,
+    passthrough: Collection[str] = (),
 ) -> Any:
     """Simulate SQS for a block, a function, a coroutine or a test class.
 
     ``with mock_sqs() as mock:``, ``@mock_sqs`` and ``@mock_sqs(region=...)``
     all work; each activation starts a fresh, empty simulation.
     """
-    mock = SqsMock(region=region, account_id=account_id, clock=clock, start=start)
+    mock = SqsMock(region=region, account_id=account_id, clock=clock, start=start, passthrough=passthrough)
     return mock if target is None else mock(target)

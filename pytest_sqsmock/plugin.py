@@ -24,6 +24,7 @@ class Options:
     account_id: str = DEFAULT_ACCOUNT_ID
     clock: Literal["virtual", "system"] = "virtual"
     start: datetime | None = None
+    passthrough: tuple[str, ...] = ()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,6 +32,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("sqs_mock_region", "Default region of the sqs_mock fixture.", default=DEFAULT_REGION)
     parser.addini("sqs_mock_account_id", "Default account of the sqs_mock fixture.", default=DEFAULT_ACCOUNT_ID)
     parser.addini("sqs_mock_clock", "Clock of the sqs_mock fixture: virtual or system.", default="virtual")
+    parser.addini(
+        "sqs_mock_passthrough",
+        "AWS services (s3, sns, ...; * for all) whose calls may reach the network while sqs_mock is active.",
+        type="linelist",
+        default=[],
+    )
     parser.addini(
         "sqs_mock_report",
         "When a test using sqs_mock fails, add a section summarising every queue.",
@@ -43,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker with its signature."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None): "
+        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None, passthrough=()): "
         "configure (and activate) the sqs_mock fixture; see README#fixture-and-marker",
     )
 
@@ -65,6 +72,7 @@ def options_for(request: pytest.FixtureRequest) -> Options:
         region=str(config.getini("sqs_mock_region")),
         account_id=str(config.getini("sqs_mock_account_id")),
         clock=_clock_name(str(config.getini("sqs_mock_clock"))),
+        passthrough=tuple(config.getini("sqs_mock_passthrough")),
     )
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:
@@ -108,7 +116,9 @@ def sqs_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
-    with SqsMock(**asdict(options)) as mock:
+    mock = SqsMock(**asdict(options))
+    mock.test_name = request.node.nodeid
+    with mock:
         yield mock
 
 

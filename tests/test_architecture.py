@@ -20,6 +20,7 @@ DOCUMENTED_NAMES = [
     "Fault",
     "Faults",
     "MessageView",
+    "NetworkBlockedError",
     "QueueView",
     "SqsError",
     "SqsMock",

@@ -57,6 +57,9 @@ def patch() -> Callable[[], None]:
     async def send(endpoint: Any, request: AWSPreparedRequest) -> Any:
         answer = botocore_hook.current()
         if answer is None or not botocore_hook.is_sqs(request):
+            refused = botocore_hook.refusal(request)
+            if refused is not None:
+                raise refused
             return await original(endpoint, request)
         response = await _answer(answer, botocore_hook.to_http_request(request))
         return response_class(request.url, response.status, response.headers, _AsyncRaw(response))

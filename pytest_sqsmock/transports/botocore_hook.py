@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
 
+from pytest_sqsmock.exceptions import NetworkBlockedError
+from pytest_sqsmock.transports import network_guard
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 Answer = Callable[[HttpRequest], HttpResponse]
@@ -30,13 +33,23 @@ Patcher = Callable[[], Callable[[], None]]
 _SEND = "_send"
 _lock = threading.Lock()
 _stack: list[Answer] = []
+# Per entry of _stack: the services that mock lets through, and the threads that called it
+# (except the one that started it), which are fenced in when it stops while they still run.
+_passthrough: list[frozenset[str]] = []
+_callers: list[weakref.WeakSet[threading.Thread]] = []
+_owners: list[threading.Thread] = []
+_fences: list[network_guard.Fence] = []
 _original_send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] | None = None
 _patchers: list[Patcher] = []
 _undos: list[Callable[[], None]] = []
 
 
-def push(answer: Answer) -> None:
-    """Route SQS requests to ``answer`` until it is popped (the newest push wins)."""
+def push(answer: Answer, *, passthrough: Collection[str] = ()) -> None:
+    """Route SQS requests to ``answer`` until it is popped (the newest push wins).
+
+    Requests to other AWS services are refused meanwhile, except for the
+    services in ``passthrough`` (``"*"``: all).
+    """
     global _original_send
     with _lock:
         if _original_send is None:
@@ -44,21 +57,51 @@ def push(answer: Answer) -> None:
             setattr(Endpoint, _SEND, _send)
             _undos.extend(patcher() for patcher in _patchers)
         _stack.append(answer)
+        _passthrough.append(frozenset(passthrough))
+        _callers.append(weakref.WeakSet())
+        _owners.append(threading.current_thread())
 
 
-def pop(answer: Answer) -> None:
-    """Stop routing to ``answer``; the last pop restores botocore untouched."""
+def pop(answer: Answer, *, stopped: str = "the mock") -> list[threading.Thread]:
+    """Stop routing to ``answer``; returns the threads it leaves fenced in (still running after using it).
+
+    Their AWS calls fail from now on (transports/network_guard.py). botocore is
+    restored untouched once no mock is active and no fenced thread runs.
+    """
     global _original_send
+    left: list[threading.Thread] = []
     with _lock:
         for index in range(len(_stack) - 1, -1, -1):
             if _stack[index] == answer:  # equal, not identical: each ``obj.method`` is a new object
-                del _stack[index]
+                callers = _callers.pop(index)
+                owner = _owners.pop(index)
+                del _stack[index], _passthrough[index]
+                held = network_guard.fence((t for t in list(callers) if t is not owner), stopped)
+                if held is not None:
+                    _fences.append(held)
+                    left = list(held.threads)
                 break
-        if not _stack and _original_send is not None:
+        _fences[:] = [held for held in _fences if held.alive()]
+        if not _stack and not _fences and _original_send is not None:
             setattr(Endpoint, _SEND, _original_send)
             _original_send = None
             while _undos:
                 _undos.pop()()
+    return left
+
+
+def refusal(request: AWSPreparedRequest) -> NetworkBlockedError | None:
+    """Why a request no mock answers must not leave the process, if it must not."""
+    return network_guard.refusal(
+        request, active=bool(_stack), passthrough=_passthrough[-1] if _passthrough else (), fences=_fences
+    )
+
+
+def note_caller() -> None:
+    """Remember the calling thread as a user of the newest mock (fenced in if it outlives it)."""
+    callers = _callers[-1] if _callers else None
+    if callers is not None:
+        callers.add(threading.current_thread())
 
 
 def add_patcher(patcher: Patcher) -> None:
@@ -96,12 +139,20 @@ def is_sqs(request: AWSPreparedRequest) -> bool:
 
 
 def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+    if _fences:  # a thread a stopped mock left running: no AWS call at all, whichever mock is active now
+        fenced = network_guard.refusal(request, active=False, passthrough=(), fences=_fences)
+        if fenced is not None:
+            raise fenced
     answer = _stack[-1] if _stack else None
     original = _original_send
     if answer is None or original is None or not is_sqs(request):
+        refused = refusal(request) if _stack else None
+        if refused is not None:
+            raise refused
         # Between a pop and this call botocore's own method is back in place.
         send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] = original or getattr(Endpoint, _SEND)
         return send(endpoint, request)
+    note_caller()
     response = answer(to_http_request(request))
     headers: Any = response.headers  # AWSResponse wraps any mapping in its own headers type
     return AWSResponse(request.url, response.status, headers, _Raw(response.body))
