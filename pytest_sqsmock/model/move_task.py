@@ -152,6 +152,10 @@ class MoveTask:
         target = self.destination
         if target is None and message.dead_letter_source_arn is not None:
             target = resolve(message.dead_letter_source_arn)
+            if target is not None and (target.account_id, target.region) != (source.account_id, source.region):
+                # Messages never leave the dead-letter queue's account and region:
+                # seen from there, a queue elsewhere does not exist.
+                target = None
         if target is None or target.deleted:
             # The move never happened: the message stays as it was.
             message.receive_count -= 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from pytest_sqsmock.model.policy import Policy, parse_policy_document
 
 DeduplicationScope = Literal["queue", "messageGroup"]
 FifoThroughputLimit = Literal["perQueue", "perMessageGroupId"]
@@ -38,7 +40,10 @@ class QueueSettings:
     ``*_raw`` fields keep a JSON attribute exactly as the client sent it.
     GetQueueAttributes returns ``Policy`` as stored, but re-serialises
     ``RedrivePolicy`` (``maxReceiveCount`` as a JSON number, reference section 5)
-    and, by analogy, ``RedriveAllowPolicy`` from the parsed fields.
+    and, by analogy, ``RedriveAllowPolicy`` from the parsed fields. ``policy``
+    is ``policy_raw`` parsed, derived whenever settings are made (so also by
+    ``dataclasses.replace``), never compared: access checks read it instead of
+    parsing the JSON on every call.
     """
 
     fifo: bool = False
@@ -58,3 +63,7 @@ class QueueSettings:
     content_based_deduplication: bool = False
     deduplication_scope: DeduplicationScope = "queue"
     fifo_throughput_limit: FifoThroughputLimit = "perQueue"
+    policy: Policy | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "policy", parse_policy_document(self.policy_raw))

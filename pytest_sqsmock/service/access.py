@@ -3,18 +3,27 @@
 The simulation has no IAM: a caller of the owning account is allowed unless
 the queue policy denies it explicitly; a caller of another account needs a
 policy statement that allows it, and never reaches owner-only operations.
-An explicit Deny always wins (reference §14).
+An explicit Deny always wins (reference §14; "Policy evaluation logic",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+
+A caller stands for its whole account: it matches a ``Principal`` naming the
+account (id or root ARN) or any IAM/STS principal of it. Statements are
+matched on ``Principal``/``NotPrincipal``, ``Action``/``NotAction`` (case-
+insensitive), ``Resource``/``NotResource`` and ``Condition`` (service/conditions.py),
+with IAM's ``*`` and ``?`` wildcards only.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import json
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
+from pytest_sqsmock.clock import to_datetime
+from pytest_sqsmock.model.policy import Principals, Statement
 from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.service.conditions import Lookup, conditions_hold, wildcard_match
 from pytest_sqsmock.service.errors import SqsError, access_denied
 
 # Operations only the owner can call (reference §4, "Owner-only").
@@ -37,14 +46,24 @@ _BASE_ACTION: Final = {
     "DeleteMessageBatch": "DeleteMessage",
     "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
 }
+# An IAM or STS principal of an account: arn:<partition>:iam::<account>:... or arn:<partition>:sts::<account>:...
+_PRINCIPAL_ARN: Final = re.compile(r"arn:aws(?:-[a-z]+)*:(?:iam|sts)::([0-9]{12}):.+")
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The principal making a request."""
+    """The principal making a request.
+
+    Attributes:
+        account_id: The caller's account.
+        secure_transport: Whether the request came over HTTPS (``aws:SecureTransport``).
+        now_ms: The simulation's time when known (``aws:CurrentTime``,
+            ``aws:EpochTime``); ``None`` leaves those keys out of the request context.
+    """
 
     account_id: str
     secure_transport: bool = True
+    now_ms: int | None = None
 
     @property
     def arn(self) -> str:
@@ -53,24 +72,28 @@ class Caller:
 
 
 def check(queue: Queue, operation: str, caller: Caller) -> None:
-    """Raise SQS's AccessDenied unless ``caller`` may call ``operation`` on ``queue``."""
+    """Raise SQS's AccessDenied unless ``caller`` may call ``operation`` on ``queue``.
+
+    ``operation`` is an API operation (batch operations count as their base
+    action) or an action that an operation needs besides its own, such as
+    ``ReceiveMessage`` for a message move task.
+    """
     same_account = caller.account_id == queue.account_id
-    if same_account and queue.settings.policy_raw is None:
+    policy = queue.settings.policy
+    if same_account and policy is None:
         return
     action = "sqs:" + _BASE_ACTION.get(operation, operation)
-    statements = _statements(queue.settings.policy_raw)
-    if any(_applies(statement, "Deny", action, queue.arn, caller) for statement in statements):
+    statements = () if policy is None else policy.statements
+    lookup = request_context(queue, caller)
+    if any(_applies(statement, "Deny", action, queue.arn, caller, lookup) for statement in statements):
         raise _denied(caller, action, queue.arn, "with an explicit deny in a resource-based policy")
     if same_account:
         return
+    no_allow = "because no resource-based policy allows the " + action.lower() + " action"
     if operation in OWNER_ONLY:
-        raise _denied(
-            caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action"
-        )
-    if not any(_applies(statement, "Allow", action, queue.arn, caller) for statement in statements):
-        raise _denied(
-            caller, action, queue.arn, "because no resource-based policy allows the " + action.lower() + " action"
-        )
+        raise _denied(caller, action, queue.arn, no_allow)
+    if not any(_applies(statement, "Allow", action, queue.arn, caller, lookup) for statement in statements):
+        raise _denied(caller, action, queue.arn, no_allow)
 
 
 def allows(queue: Queue, operation: str, caller: Caller) -> bool:
@@ -82,6 +105,42 @@ def allows(queue: Queue, operation: str, caller: Caller) -> bool:
     return True
 
 
+def request_context(queue: Queue, caller: Caller) -> Lookup:
+    """The condition keys the simulation knows for a call on ``queue``; other keys are absent.
+
+    Global keys ("AWS global condition context keys",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+    ``aws:PrincipalAccount``, ``aws:PrincipalArn``, ``aws:PrincipalType``
+    (``Account``), ``aws:PrincipalIsAWSService`` (``false``),
+    ``aws:SecureTransport``, ``aws:RequestedRegion``, ``aws:ResourceAccount``,
+    ``aws:ResourceTag/<key>``, and ``aws:CurrentTime`` / ``aws:EpochTime`` from
+    the simulation's clock. Absent, because no call of the simulation carries
+    them: ``aws:SourceIp``, ``aws:UserAgent``, ``aws:SourceArn``,
+    ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:PrincipalTag/*``,
+    ``aws:MultiFactorAuth*``, ``aws:RequestTag/*``, ``aws:TagKeys`` and others.
+    """
+    known: dict[str, tuple[str, ...]] = {
+        "aws:principalaccount": (caller.account_id,),
+        "aws:principalarn": (caller.arn,),
+        "aws:principaltype": ("Account",),
+        "aws:principalisawsservice": ("false",),
+        "aws:securetransport": ("true" if caller.secure_transport else "false",),
+        "aws:requestedregion": (queue.region,),
+        "aws:resourceaccount": (queue.account_id,),
+    }
+    if caller.now_ms is not None:
+        known["aws:currenttime"] = (to_datetime(caller.now_ms).strftime("%Y-%m-%dT%H:%M:%SZ"),)
+        known["aws:epochtime"] = (str(caller.now_ms // 1000),)
+
+    def lookup(key: str) -> tuple[str, ...] | None:
+        if key.startswith("aws:resourcetag/"):
+            wanted = key.removeprefix("aws:resourcetag/")
+            return next(((value,) for tag, value in queue.tags.items() if tag.lower() == wanted), None)
+        return known.get(key)
+
+    return lookup
+
+
 def _denied(caller: Caller, action: str, resource: str, reason: str) -> SqsError:
     # Wording measured from AWS in 2026 (reference §2.2, §14): actions lower-case.
     return access_denied(
@@ -89,119 +148,60 @@ def _denied(caller: Caller, action: str, resource: str, reason: str) -> SqsError
     )
 
 
-def _statements(policy_raw: str | None) -> list[Mapping[str, Any]]:
-    if not policy_raw:
-        return []
-    try:
-        document = json.loads(policy_raw)
-    except (ValueError, RecursionError):
-        return []
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    if isinstance(statements, dict):
-        statements = [statements]
-    return [statement for statement in statements if isinstance(statement, dict)]
-
-
-def _values(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(item) for item in value]
-    return [str(value)]
-
-
-def _matches(patterns: Iterable[str], value: str, *, case_sensitive: bool = True) -> bool:
-    for pattern in patterns:
-        if case_sensitive and fnmatch.fnmatchcase(value, pattern):
+def _names(principals: Principals, caller: Caller) -> bool:
+    """Whether a Principal element names the caller (its account, or any principal of it)."""
+    if principals.everyone:
+        return True
+    for value in principals.aws:
+        if value == caller.account_id:
             return True
-        if not case_sensitive and fnmatch.fnmatchcase(value.lower(), pattern.lower()):
+        match = _PRINCIPAL_ARN.fullmatch(value)
+        if match is not None and match.group(1) == caller.account_id:
             return True
     return False
 
 
-def _principal_matches(principal: Any, caller: Caller) -> bool:
-    if principal == "*":
-        return True
-    candidates = _values(principal.get("AWS")) if isinstance(principal, dict) else _values(principal)
-    for candidate in candidates:
-        if candidate == "*" or candidate == caller.account_id:
-            return True
-        if candidate.startswith(f"arn:aws:iam::{caller.account_id}:"):
-            return True
-    return False
+def _any_match(patterns: tuple[str, ...], value: str, *, ignore_case: bool = False) -> bool:
+    return any(wildcard_match(pattern, value, ignore_case=ignore_case) for pattern in patterns)
 
 
-def _applies(statement: Mapping[str, Any], effect: str, action: str, resource: str, caller: Caller) -> bool:
-    if statement.get("Effect") != effect:
+def _element_matches(
+    positive: tuple[str, ...] | None,
+    negative: tuple[str, ...] | None,
+    test: Callable[[tuple[str, ...]], bool],
+    *,
+    absent: bool,
+) -> bool:
+    # An element and its Not- form: exactly one is expected; neither gives ``absent``.
+    if positive is not None:
+        return test(positive)
+    if negative is not None:
+        return not test(negative)
+    return absent
+
+
+def _applies(statement: Statement, effect: str, action: str, resource: str, caller: Caller, lookup: Lookup) -> bool:
+    if statement.effect != effect:
         return False
-    if "NotPrincipal" in statement:
-        if _principal_matches(statement["NotPrincipal"], caller):
+    if statement.principal is not None:
+        if not _names(statement.principal, caller):
             return False
-    elif not _principal_matches(statement.get("Principal"), caller):
+    elif statement.not_principal is None or _names(statement.not_principal, caller):
+        # A statement without Principal or NotPrincipal names nobody.
         return False
-    if "NotAction" in statement:
-        if _matches(_values(statement["NotAction"]), action, case_sensitive=False):
-            return False
-    elif not _matches(_values(statement.get("Action")), action, case_sensitive=False):
+    if not _element_matches(
+        statement.actions,
+        statement.not_actions,
+        lambda patterns: _any_match(patterns, action, ignore_case=True),
+        absent=False,
+    ):
         return False
-    resources = _values(statement.get("Resource", "*"))
-    if not _matches(resources, resource):
+    # A statement without Resource or NotResource covers the queue (it can name no other).
+    if not _element_matches(
+        statement.resources,
+        statement.not_resources,
+        lambda patterns: _any_match(patterns, resource),
+        absent=True,
+    ):
         return False
-    return _conditions_hold(statement.get("Condition"), caller)
-
-
-def _context_value(key: str, caller: Caller) -> list[str] | None:
-    """The request context keys the simulation knows; ``None`` when absent."""
-    known = {
-        "aws:principalaccount": [caller.account_id],
-        "aws:principalarn": [caller.arn],
-        "aws:securetransport": ["true" if caller.secure_transport else "false"],
-    }
-    return known.get(key.lower())
-
-
-def _conditions_hold(conditions: Any, caller: Caller) -> bool:
-    """Evaluate a Condition block; keys the simulation cannot know make it fail (as absent keys do)."""
-    if not conditions:
-        return True
-    if not isinstance(conditions, dict):
-        return False
-    for operator, block in conditions.items():
-        if not isinstance(block, dict):
-            return False
-        base = operator.removesuffix("IfExists")
-        for key, expected in block.items():
-            actual = _context_value(key, caller)
-            if actual is None:
-                if operator.endswith("IfExists") or base == "Null":
-                    continue
-                return False
-            if not _operator_holds(base, actual, _values(expected)):
-                return False
-    return True
-
-
-_EQUALITY: Final[dict[str, Callable[[str, str], bool]]] = {
-    "StringEquals": str.__eq__,
-    "StringEqualsIgnoreCase": lambda actual, expected: actual.lower() == expected.lower(),
-    "StringLike": fnmatch.fnmatchcase,
-    "ArnEquals": str.__eq__,
-    "ArnLike": fnmatch.fnmatchcase,
-    "Bool": lambda actual, expected: actual.lower() == expected.lower(),
-}
-_NEGATED: Final = {
-    "StringNotEquals": "StringEquals",
-    "StringNotLike": "StringLike",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-}
-
-
-def _operator_holds(operator: str, actual: list[str], expected: list[str]) -> bool:
-    """One condition operator; operators the simulation does not know never hold."""
-    negated = operator in _NEGATED
-    test = _EQUALITY.get(_NEGATED.get(operator, operator))
-    if test is None:
-        return False
-    found = any(test(a, e) for a in actual for e in expected)
-    return not found if negated else found
+    return conditions_hold(statement.conditions, lookup)

@@ -43,7 +43,7 @@ class AttributeRequest:
     """What parsing an attribute may need besides its value."""
 
     fifo: bool
-    queue_name: str
+    queue_arn: str
     resolve_dead_letter: DeadLetterResolver
 
 
@@ -166,7 +166,7 @@ def _parse_redrive(_name: str, raw: str, request: AttributeRequest) -> Changes:
     policy = parse_redrive_policy(
         raw,
         fifo=request.fifo,
-        queue_name=request.queue_name,
+        source_arn=request.queue_arn,
         resolve_dead_letter=request.resolve_dead_letter,
     )
     return {"redrive_policy": policy, "redrive_policy_raw": raw or None}

@@ -293,7 +293,7 @@ class Service:
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")
-        access.check(queue, context.operation, caller_of(context))
+        access.check(queue, context.operation, caller_of(context, self.now_ms()))
         queue.catch_up(self.now_ms())
         return queue
 
@@ -306,9 +306,9 @@ class Service:
         return self.registry.find(account_id or context.account_id, context.region, name)
 
 
-def caller_of(context: RequestContext) -> access.Caller:
-    """The principal behind a request, for the queue policy."""
-    return access.Caller(context.account_id, secure_transport=not context.endpoint.startswith("http:"))
+def caller_of(context: RequestContext, now_ms: int | None = None) -> access.Caller:
+    """The principal behind a request at ``now_ms`` (``aws:CurrentTime``), for the queue policy."""
+    return access.Caller(context.account_id, secure_transport=not context.endpoint.startswith("http:"), now_ms=now_ms)
 
 
 def require(params: Params, name: str, *, reported_as: str | None = None) -> Any:

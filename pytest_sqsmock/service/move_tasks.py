@@ -26,9 +26,13 @@ from pytest_sqsmock.service.errors import (
     resource_not_found,
 )
 from pytest_sqsmock.service.names import split_arn
+from pytest_sqsmock.service.policies import same_account_and_region
 
 MAX_RATE_PER_S: Final = 500
 MAX_LISTED_TASKS: Final = 10
+OUTSIDE_SOURCE_ACCOUNT_AND_REGION: Final = (
+    "The destination queue must be in the same account and region as the source queue."
+)
 
 
 def start_message_move_task(service: Service, params: Params, context: RequestContext) -> Result:
@@ -45,13 +49,25 @@ def start_message_move_task(service: Service, params: Params, context: RequestCo
     )
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
-    access.check(source, "StartMessageMoveTask", caller_of(context))
+    caller = _caller(service, context)
+    # A move receives and deletes each message at the source and sends it to the
+    # destination, so the caller needs those actions as well: our choice, the
+    # safe one (AWS documents no error for a caller who lacks them).
+    for action in ("StartMessageMoveTask", "ReceiveMessage", "DeleteMessage"):
+        access.check(source, action, caller)
     if not _is_dead_letter_queue(service, source):
         raise invalid_parameter_value("Source queue must be configured as a Dead Letter Queue.")
     destination = None
     destination_arn = params.get("DestinationArn")
     if destination_arn is not None:
+        if split_arn(str(destination_arn)) is not None and not same_account_and_region(
+            str(destination_arn), source.arn
+        ):
+            # Checked before the lookup: another account's queues are neither
+            # reached nor revealed. unverified: AWS's answer is not recorded.
+            raise invalid_value(destination_arn, "DestinationArn", OUTSIDE_SOURCE_ACCOUNT_AND_REGION)
         destination = _existing(service, str(destination_arn), "DestinationArn", context)
+        access.check(destination, "SendMessage", caller)
         if destination.settings.fifo != source.settings.fifo:
             # unverified (reference §17.13): only the rule itself is documented.
             raise invalid_value(
@@ -78,7 +94,7 @@ def cancel_message_move_task(service: Service, params: Params, context: RequestC
     task_id, source_arn = decoded
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
-    access.check(source, "CancelMessageMoveTask", caller_of(context))
+    access.check(source, "CancelMessageMoveTask", _caller(service, context))
     task = service.move_tasks.find(source, task_id)
     if task is None or task.status != "RUNNING":
         # A finished or cancelling task: AWS's answer is unrecorded (reference
@@ -102,7 +118,7 @@ def list_message_move_tasks(service: Service, params: Params, context: RequestCo
     )
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
-    access.check(source, "ListMessageMoveTasks", caller_of(context))
+    access.check(source, "ListMessageMoveTasks", _caller(service, context))
     tasks = service.move_tasks.tasks_for(source)[: max_results or 1]
     return {"Results": [_entry(task) for task in tasks]}
 
@@ -125,6 +141,11 @@ def parse_task_handle(handle: str) -> tuple[str, str] | None:
     if not isinstance(task_id, str) or not isinstance(source_arn, str) or split_arn(source_arn) is None:
         return None
     return task_id, source_arn
+
+
+def _caller(service: Service, context: RequestContext) -> access.Caller:
+    # With the time, for aws:CurrentTime / aws:EpochTime conditions.
+    return caller_of(context, service.now_ms())
 
 
 def _existing(service: Service, arn: str, parameter: str, context: RequestContext) -> Queue:

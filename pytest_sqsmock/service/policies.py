@@ -3,6 +3,13 @@
 Texts and codes follow ../shared/reference sections 4.4 and 5. Where the
 reference records no AWS wording, the text is composed from the AWS API
 documentation and marked ``# unverified``.
+
+A dead-letter queue and its sources share one account and one region
+("Amazon SQS dead-letter queues", Developer Guide 2021: "You must use the same
+AWS account to create the dead-letter queue and the other queues that send
+messages to the dead-letter queue. Also, dead-letter queues must reside in the
+same region"); ``RedriveAllowPolicy`` ``allowAll`` admits "any source queues in
+this AWS account in the same Region" (SetQueueAttributes, API Reference).
 """
 
 from __future__ import annotations
@@ -12,19 +19,21 @@ import re
 from collections.abc import Callable
 from typing import Final
 
+from pytest_sqsmock.model.policy import parse_policy_document
 from pytest_sqsmock.model.settings import (
     QueueSettings,
     RedriveAllowPolicy,
     RedrivePermission,
     RedrivePolicy,
 )
+from pytest_sqsmock.service.conditions import is_valid
 from pytest_sqsmock.service.errors import (
     SqsError,
     invalid_attribute_value,
     invalid_value,
     over_limit,
 )
-from pytest_sqsmock.service.names import decimal_int
+from pytest_sqsmock.service.names import decimal_int, split_arn
 
 DeadLetterResolver = Callable[[str], "QueueSettings | None"]
 """Looks a dead-letter queue ARN up: its settings, or ``None`` when no such queue exists."""
@@ -36,6 +45,12 @@ MAX_POLICY_STATEMENTS: Final = 20
 MAX_POLICY_ACTIONS: Final = 7
 MAX_RECEIVE_COUNT: Final = 1000
 MAX_SOURCE_QUEUE_ARNS: Final = 10
+
+OUTSIDE_SOURCE_SCOPE: Final = "Dead-letter queue must be in the same account and region as the source queue."
+"""Our reason for a dead-letter target in another account or region (AWS's text is unrecorded)."""
+
+# Elements of which a statement may carry one form only (IAM JSON policy elements reference).
+_EXCLUSIVE: Final = (("Principal", "NotPrincipal"), ("Action", "NotAction"), ("Resource", "NotResource"))
 
 _PERMISSIONS: Final[dict[str, RedrivePermission]] = {
     "allowAll": "allowAll",
@@ -64,8 +79,12 @@ def parse_policy(raw: str) -> str | None:
     Raises:
         SqsError: ``InvalidAttributeValue`` ``Invalid value for the parameter
             Policy.`` when the value is not a JSON object with a ``Statement``
-            object or list of objects; ``OverLimit`` (403) for more than 20
-            statements or more than 7 actions in one statement (section 4.4).
+            object or list of objects, when a statement has both forms of an
+            element (``Action`` and ``NotAction``, ...), or when a
+            ``Condition`` is not an object of operators AWS documents, each
+            mapping keys to strings, numbers, booleans or lists of them;
+            ``OverLimit`` (403) for more than 20 statements or more than 7
+            actions in one statement (section 4.4).
     """
     if raw == "":
         return None
@@ -74,9 +93,17 @@ def parse_policy(raw: str) -> str | None:
     if isinstance(statements, dict):
         statements = [statements]
     # AWS's text for syntactically malformed JSON is not recorded (reference 17.1);
-    # we answer it like a policy SQS rejects. Beyond this structure the IAM
-    # grammar (Effect, Principal, ...) is not checked.
+    # we answer it like a policy SQS rejects. Effect, Principal and the element
+    # value types are not checked: what does not fit matches nobody.
     if not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
+        raise invalid_attribute_value("Invalid value for the parameter Policy.")
+    # Undocumented which conditions SQS refuses: we refuse those we could not
+    # evaluate, rather than let them open or close access silently.
+    parsed = parse_policy_document(raw)
+    clauses = [] if parsed is None else [c for statement in parsed.statements for c in statement.conditions]
+    if not all(is_valid(clause) for clause in clauses) or any(
+        one in statement and other in statement for statement in statements for one, other in _EXCLUSIVE
+    ):
         raise invalid_attribute_value("Invalid value for the parameter Policy.")
     if len(statements) > MAX_POLICY_STATEMENTS:
         raise over_limit(
@@ -109,7 +136,7 @@ def parse_redrive_policy(
     raw: str,
     *,
     fifo: bool,
-    queue_name: str,
+    source_arn: str,
     resolve_dead_letter: DeadLetterResolver,
 ) -> RedrivePolicy | None:
     """Validate a ``RedrivePolicy`` attribute value.
@@ -117,12 +144,14 @@ def parse_redrive_policy(
     Checks run in this order: JSON object, mandatory ``maxReceiveCount`` then
     ``deadLetterTargetArn`` (AWS names ``maxReceiveCount`` when both are
     missing), ARN syntax (before any lookup), ``maxReceiveCount`` range, the
-    target's existence, its queue type, and finally its ``RedriveAllowPolicy``.
+    target's account and region (before the lookup, so another account's
+    queues are neither found nor revealed), the target's existence, its queue
+    type, and finally its ``RedriveAllowPolicy``.
 
     Args:
         raw: The value as sent; ``""`` removes the policy.
         fifo: Whether the source queue is a FIFO queue.
-        queue_name: The source queue's name.
+        source_arn: The source queue's ARN (its account and region decide).
         resolve_dead_letter: Looks the target ARN up.
 
     Returns:
@@ -154,31 +183,44 @@ def parse_redrive_policy(
             f"Invalid value for maxReceiveCount: {_echo(document['maxReceiveCount'])}, "
             f"valid values are from 1 to {MAX_RECEIVE_COUNT} both inclusive."
         )
+    if not same_account_and_region(arn, source_arn):
+        # unverified: AWS's answer to a target in another account or region is not recorded.
+        raise fail(OUTSIDE_SOURCE_SCOPE)
     target = resolve_dead_letter(arn)
     if target is None:
         # The reported text is cut off after "exist"; the period is our guess.
         raise fail("Dead letter target does not exist.")
     if target.fifo != fifo:
         raise fail("Dead-letter queue must be same type of queue as the source..")  # sic, two periods
-    # The source's ARN: a dead-letter queue lives in the source's account and
-    # region (reference 13.1), so only the queue name differs.
-    source_arn = f"{arn.rsplit(':', 1)[0]}:{queue_name}"
-    if not allows_source(target.redrive_allow_policy, source_arn):
+    if not allows_source(target.redrive_allow_policy, source_arn=source_arn, dead_letter_arn=arn):
         # unverified: AWS's refusal text is not recorded (reference 17.2).
         raise fail(f"The RedriveAllowPolicy of {arn} does not allow {source_arn} to use it as a dead-letter queue.")
     return RedrivePolicy(dead_letter_target_arn=arn, max_receive_count=count)
 
 
-def allows_source(policy: RedriveAllowPolicy | None, source_arn: str) -> bool:
+def same_account_and_region(arn: str, other_arn: str) -> bool:
+    """Whether two queue ARNs name the same account and region (and so the same partition)."""
+    one, other = split_arn(arn), split_arn(other_arn)
+    return one is not None and other is not None and one[:2] == other[:2]
+
+
+def allows_source(policy: RedriveAllowPolicy | None, *, source_arn: str, dead_letter_arn: str) -> bool:
     """Whether a dead-letter queue with ``policy`` accepts ``source_arn`` as a source.
+
+    Only queues of the dead-letter queue's account and region ever qualify;
+    among them ``allowAll`` (also ``None``) admits all, ``denyAll`` none and
+    ``byQueue`` those whose true ARN it lists.
 
     Args:
         policy: The dead-letter queue's RedriveAllowPolicy; ``None`` behaves as ``allowAll``.
         source_arn: The ARN of the queue that wants to redrive into it.
+        dead_letter_arn: The dead-letter queue's ARN.
 
     Returns:
         ``True`` when the source may use the queue as its dead-letter queue.
     """
+    if not same_account_and_region(source_arn, dead_letter_arn):
+        return False
     if policy is None or policy.permission == "allowAll":
         return True
     return policy.permission == "byQueue" and source_arn in policy.source_queue_arns

@@ -132,7 +132,7 @@ def _apply(current: QueueSettings, attributes: Mapping[str, str], request: Attri
 def parse_create_attributes(
     attributes: Mapping[str, str],
     *,
-    queue_name: str,
+    queue_arn: str,
     resolve_dead_letter: DeadLetterResolver,
 ) -> QueueSettings:
     """Validate CreateQueue's name and ``Attributes`` and build the new queue's settings.
@@ -144,7 +144,7 @@ def parse_create_attributes(
 
     Args:
         attributes: The request's ``Attributes`` map (string values).
-        queue_name: The requested queue name.
+        queue_arn: The ARN the new queue will have (its name, account and region).
         resolve_dead_letter: Looks a RedrivePolicy target ARN up.
 
     Returns:
@@ -157,11 +157,11 @@ def parse_create_attributes(
             oversized policies.
     """
     fifo = attributes.get("FifoQueue", "").lower() == "true"
-    validate_queue_name(queue_name, fifo)
+    validate_queue_name(queue_arn.rsplit(":", 1)[-1], fifo)
     return _apply(
         QueueSettings(fifo=fifo),
         attributes,
-        AttributeRequest(fifo, queue_name, resolve_dead_letter),
+        AttributeRequest(fifo, queue_arn, resolve_dead_letter),
     )
 
 
@@ -169,7 +169,7 @@ def apply_set_attributes(
     current: QueueSettings,
     attributes: Mapping[str, str],
     *,
-    queue_name: str,
+    queue_arn: str,
     resolve_dead_letter: DeadLetterResolver,
 ) -> QueueSettings:
     """Validate SetQueueAttributes' ``Attributes`` and return the changed settings.
@@ -181,7 +181,7 @@ def apply_set_attributes(
     Args:
         current: The queue's settings now.
         attributes: The request's ``Attributes`` map.
-        queue_name: The queue's name.
+        queue_arn: The queue's ARN.
         resolve_dead_letter: Looks a RedrivePolicy target ARN up.
 
     Returns:
@@ -193,7 +193,7 @@ def apply_set_attributes(
     return _apply(
         current,
         attributes,
-        AttributeRequest(current.fifo, queue_name, resolve_dead_letter),
+        AttributeRequest(current.fifo, queue_arn, resolve_dead_letter),
     )
 
 
@@ -201,7 +201,7 @@ def first_difference(
     current: QueueSettings,
     requested: Mapping[str, str],
     *,
-    queue_name: str,
+    queue_arn: str,
     resolve_dead_letter: DeadLetterResolver,
 ) -> str | None:
     """The attribute that makes a CreateQueue of an existing name fail, if any.
@@ -215,7 +215,7 @@ def first_difference(
     Args:
         current: The existing queue's settings.
         requested: CreateQueue's ``Attributes``.
-        queue_name: The queue's name.
+        queue_arn: The queue's ARN.
         resolve_dead_letter: Looks a RedrivePolicy target ARN up.
 
     Returns:
@@ -224,7 +224,7 @@ def first_difference(
     Raises:
         SqsError: As `parse_create_attributes`, for an invalid request.
     """
-    wanted = parse_create_attributes(requested, queue_name=queue_name, resolve_dead_letter=resolve_dead_letter)
+    wanted = parse_create_attributes(requested, queue_arn=queue_arn, resolve_dead_letter=resolve_dead_letter)
     for name in requested:
         spec = SPECS[name]
         if spec.value(wanted) != spec.value(current):

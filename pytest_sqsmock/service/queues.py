@@ -46,9 +46,10 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
     now = service.now_ms()
     region = service.registry.region(context.account_id, context.region)
     existing = region.queues.get(name)
+    arn = queue_arn(context.region, context.account_id, name)
     if existing is not None:
         differing = first_difference(
-            existing.settings, attributes, queue_name=name, resolve_dead_letter=_dead_letter_resolver(service)
+            existing.settings, attributes, queue_arn=arn, resolve_dead_letter=_dead_letter_resolver(service)
         )
         if differing is None and tags and tags != existing.tags:
             # Tags take part in the comparison (reference §4.1); AWS's text is not recorded.
@@ -59,12 +60,12 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
     deleted_at = region.deleted_at_ms.get(name)
     if deleted_at is not None and now - deleted_at < RECREATE_WAIT_MS:
         raise queue_deleted_recently()
-    settings = parse_create_attributes(attributes, queue_name=name, resolve_dead_letter=_dead_letter_resolver(service))
+    settings = parse_create_attributes(attributes, queue_arn=arn, resolve_dead_letter=_dead_letter_resolver(service))
     region.queues[name] = Queue(
         name=name,
         account_id=context.account_id,
         region=context.region,
-        arn=queue_arn(context.region, context.account_id, name),
+        arn=arn,
         settings=settings,
         now_ms=now,
         tags=tags,
@@ -79,7 +80,7 @@ def get_queue_url(service: Service, params: Params, context: RequestContext) -> 
     queue = service.registry.find(owner, context.region, name)
     if queue is None:
         raise queue_does_not_exist(query=context.protocol == "query")
-    if not access.allows(queue, "GetQueueUrl", caller_of(context)):
+    if not access.allows(queue, "GetQueueUrl", caller_of(context, service.now_ms())):
         # SQS does not reveal whether a queue it won't show exists (reference §4.2).
         raise queue_does_not_exist(hidden=True)
     return {"QueueUrl": queue_url(context.base_url, owner, name)}
@@ -135,7 +136,7 @@ def set_queue_attributes(service: Service, params: Params, context: RequestConte
     settings = apply_set_attributes(
         queue.settings,
         attributes,
-        queue_name=queue.name,
+        queue_arn=queue.arn,
         resolve_dead_letter=_dead_letter_resolver(service),
     )
     queue.update_settings(settings, service.now_ms())

@@ -17,6 +17,7 @@ from pytest_sqsmock.service.message_validation import (
     select_system_attribute_names,
     validate_fifo_id,
 )
+from pytest_sqsmock.service.policies import allows_source
 
 
 def receive_message(service: Service, params: Params, context: RequestContext) -> Result:
@@ -136,6 +137,14 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
     if target is queue:
         # A queue that is its own dead-letter queue: moving would hand the same
         # receive the message again, forever. The message is delivered instead.
+        return None
+    if target is not None and not allows_source(
+        target.settings.redrive_allow_policy, source_arn=queue.arn, dead_letter_arn=target.arn
+    ):
+        # The dead-letter queue no longer admits this source (its RedriveAllowPolicy
+        # changed after the RedrivePolicy was set), or lies in another account or
+        # region. AWS's behaviour is undocumented; nothing crosses, nothing is lost:
+        # the message stays and is delivered, as when the target is gone.
         return None
 
     def move(message: Message) -> bool:

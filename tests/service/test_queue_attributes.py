@@ -47,7 +47,7 @@ def create(
     name: str = "q",
     queues: Mapping[str, QueueSettings] = QUEUES,
 ) -> QueueSettings:
-    return parse_create_attributes(attributes, queue_name=name, resolve_dead_letter=queues.get)
+    return parse_create_attributes(attributes, queue_arn=ARN + name, resolve_dead_letter=queues.get)
 
 
 def create_fifo(attributes: Mapping[str, str], name: str = "q.fifo") -> QueueSettings:
@@ -55,7 +55,7 @@ def create_fifo(attributes: Mapping[str, str], name: str = "q.fifo") -> QueueSet
 
 
 def update(current: QueueSettings, attributes: Mapping[str, str], name: str = "q") -> QueueSettings:
-    return apply_set_attributes(current, attributes, queue_name=name, resolve_dead_letter=QUEUES.get)
+    return apply_set_attributes(current, attributes, queue_arn=ARN + name, resolve_dead_letter=QUEUES.get)
 
 
 def error(code: str, message: str, status: int = 400) -> tuple[str, str, int]:
@@ -423,7 +423,7 @@ def test_redrive_arn_checked_before_lookup() -> None:
     with pytest.raises(SqsError):
         parse_create_attributes(
             {"RedrivePolicy": '{"deadLetterTargetArn": "dummy", "maxReceiveCount": 42}'},
-            queue_name="q",
+            queue_arn=ARN + "q",
             resolve_dead_letter=resolve,
         )
     assert looked_up == []
@@ -592,7 +592,7 @@ def test_set_sse_switches() -> None:
 
 
 def differ(current: QueueSettings, requested: Mapping[str, str], name: str = "q") -> str | None:
-    return first_difference(current, requested, queue_name=name, resolve_dead_letter=QUEUES.get)
+    return first_difference(current, requested, queue_arn=ARN + name, resolve_dead_letter=QUEUES.get)
 
 
 def test_first_difference() -> None:
