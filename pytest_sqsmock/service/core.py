@@ -31,7 +31,7 @@ Result = dict[str, Any]
 Handler = Callable[["Service", Params, RequestContext], Result]
 
 # Real seconds a long poll on the driving thread waits for other consumers to park before it fails.
-DRIVER_SETTLE_TIMEOUT_S = 30.0
+DRIVER_SETTLE_TIMEOUT_S = 30.0  # the same as run_until's default timeout
 # While waiting for consumers to settle, how often to notice a consumer thread that ended.
 _LIVENESS_CHECK_S = 0.005
 # freezegun replaces time.monotonic while it runs; a wall-clock budget must not freeze with it.
@@ -162,7 +162,12 @@ class Service:
                 self.changed.notify_all()
         if isinstance(self.clock, VirtualClock):
             if driver:
-                self._drive(poll)
+                try:
+                    self._drive(poll)
+                except BaseException:  # consumers never parked: the poll must not linger and swallow messages
+                    if not poll.done():
+                        self.polls.answer(poll, [], self.clock.now_ms())
+                    raise
             while not poll.done():
                 poll.wake.wait()
         else:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_sqsmock.clock import VirtualClock
+from pytest_sqsmock.exceptions import SqsMockAssertionError
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.errors import SqsError, internal_failure, invalid_parameter_value
@@ -91,6 +92,8 @@ class Dispatcher:
                 )
             )
             return encode_error(protocol, error, request_id)
+        except SqsMockAssertionError:  # consumers never parked for a long poll of the test's: the test fails
+            raise
         except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
             logger.exception("pytest_sqsmock failed on %s", decoded.operation)
             failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")

@@ -259,3 +259,27 @@ def test_wait_until_parked_fails_listing_a_consumer_that_never_parks(mock: SqsMo
     stuck.set()
     thread.join(JOIN_S)
     mock.wait_until_parked(0)  # a consumer whose thread ended is not waited for
+
+
+def test_a_long_poll_on_the_test_thread_fails_clearly_when_a_consumer_never_parks(
+    mock: SqsMock, sqs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pytest_sqsmock.service.core.DRIVER_SETTLE_TIMEOUT_S", 0.2)
+    url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+    release = threading.Event()
+
+    def consumer() -> None:
+        sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+        release.wait(JOIN_S)  # busy forever, as far as the simulation can tell
+
+    thread = threading.Thread(target=consumer, name="blocked-consumer", daemon=True)
+    thread.start()
+    mock.wait_until_parked()
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    with pytest.raises(SqsMockAssertionError, match="thread 'blocked-consumer': busy since ReceiveMessage"):
+        sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)
+    assert mock.now == START
+    sqs.send_message(QueueUrl=url, MessageBody="y")  # the failed poll no longer waits: nothing swallows this
+    assert [m.body for m in mock.queue("jobs").visible] == ["y"]
+    release.set()
+    thread.join(JOIN_S)
