@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
-from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.move_task import MoveTaskBook
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access, consumers
@@ -42,6 +41,14 @@ def _clock_text(epoch_ms: int) -> str:
     return to_datetime(epoch_ms).strftime("%H:%M:%S.%f")[:-3]
 
 
+class CallOrder(NamedTuple):
+    """When a call started and ended (virtual ms, under the lock), and its place in the order calls took effect."""
+
+    started_ms: int
+    sequence: int
+    ended_ms: int
+
+
 class Service:
     """A simulated SQS: every account and region, one lock, one clock.
 
@@ -61,7 +68,9 @@ class Service:
         # The thread that created the simulation (the test's): it drives virtual time.
         self.driver = threading.current_thread()
         self.consumers = Consumers()
-        self.polls = WaitingPolls(self._answered)
+        # Messages receives moved to dead-letter queues, ever: tells waiting polls to look again.
+        self.dead_letter_moves = 0
+        self.polls = WaitingPolls(self._answered, lambda: self.dead_letter_moves)
         # Set when the mock stops: long polls still waiting return at once.
         self.closed = False
         self._operations = operations
@@ -81,14 +90,15 @@ class Service:
             SqsError: exactly the error SQS answers with.
         """
         handler = self._operations.get(operation)
-        self._last.order = None
+        last = self._last
+        last.order = None
         if handler is None:
             raise invalid_action(operation)
         with self.lock:
+            last.started_ms = self.clock.now_ms()
             self.activity += 1
             if self.consumers.known:
                 self.consumers.note(consumers.current(), operation)
-            last = self._last
             try:
                 return handler(self, params, context)
             finally:
@@ -100,10 +110,11 @@ class Service:
                 if self._settle_watchers:
                     self.changed.notify_all()
 
-    def last_call_order(self) -> tuple[int, int]:
-        """For the calling thread's latest call: its place in the order calls took effect, and when (ms)."""
-        order: tuple[int, int] | None = getattr(self._last, "order", None)
-        return (0, self.clock.now_ms()) if order is None else order
+    def last_call_order(self) -> CallOrder | None:
+        """For the calling thread's latest call: when it started, its place in the order calls took effect, and when."""
+        last = self._last
+        order: tuple[int, int] | None = getattr(last, "order", None)
+        return None if order is None else CallOrder(last.started_ms, *order)
 
     # -- virtual time ---------------------------------------------------------
 
@@ -142,7 +153,7 @@ class Service:
             self._move_to(max(step, self.clock.now_ms() + 1))
             return True
 
-    def long_poll(self, queue: Queue, deadline_ms: int, take: Take, doing: str) -> list[Message]:
+    def long_poll(self, queue: Queue, deadline_ms: int, take: Take, doing: str) -> list[dict[str, Any]]:
         """Wait (lock held) until ``take`` gets messages or the deadline passes; what it got.
 
         On the thread that drives virtual time, waiting moves virtual time
@@ -153,6 +164,8 @@ class Service:
             return []
         driver = self.on_driver_thread()
         consumer = None if driver else self.consumers.learn(consumers.current())
+        # The receive that found nothing may have moved messages to a dead-letter queue: serve its polls first.
+        self.polls.serve(self.clock.now_ms())
         poll = Poll(queue, deadline_ms, take, consumer, threading.Condition(self.lock))
         self.polls.add(poll)
         if consumer is not None:

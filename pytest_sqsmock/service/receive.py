@@ -69,8 +69,18 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
                 )
             return _response(attempt.messages, attempt.handles, system_names, attribute_names)
 
-    def take(now: int) -> list[Message]:
-        """What this receive gets at ``now``: [] when nothing is receivable."""
+    def take(now: int) -> list[Result]:
+        """The answer's messages if this receive took any at ``now`` (built then: a poll's caller may wake later)."""
+        messages = take_messages(now)
+        if not messages:
+            return []
+        handles = [issue(queue.token, m.message_id, m.receipt) for m in messages]
+        if attempts is not None and attempt_id is not None:
+            # A receive that found nothing is not kept: retrying it receives afresh.
+            attempts.remember(str(attempt_id), messages, handles, now)
+        return [_received(m, h, system_names, attribute_names) for m, h in zip(messages, handles, strict=True)]
+
+    def take_messages(now: int) -> list[Message]:
         service.catch_up_tasks(now)
         queue.catch_up(now)
         room = MAX_IN_FLIGHT - queue.counts["in_flight"]
@@ -93,19 +103,15 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         )
 
     now = service.now_ms()
-    messages = take(now)
-    if not messages and wait_s == 0 and not queue.settings.fifo and queue.counts["in_flight"] >= MAX_IN_FLIGHT:
+    received = take(now)
+    if not received and wait_s == 0 and not queue.settings.fifo and queue.counts["in_flight"] >= MAX_IN_FLIGHT:
         raise over_limit(
             "Too many messages have been received without being deleted. "
             "Please delete your received messages or let them timeout before receiving more."
         )
-    if not messages and wait_s > 0 and not queue.deleted:
-        messages = service.long_poll(queue, now + wait_s * 1000, take, f"ReceiveMessage on {queue.name}")
-    handles = [issue(queue.token, m.message_id, m.receipt) for m in messages]
-    if attempts is not None and attempt_id is not None and messages:
-        # A receive that found nothing is not kept: retrying it receives afresh.
-        attempts.remember(str(attempt_id), messages, handles, service.now_ms())
-    return _response(messages, handles, system_names, attribute_names)
+    if not received and wait_s > 0 and not queue.deleted:
+        received = service.long_poll(queue, now + wait_s * 1000, take, f"ReceiveMessage on {queue.name}")
+    return {"Messages": received}
 
 
 def _response(
@@ -154,6 +160,7 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
         moved = target.copy_for_dead_letter(message, now)
         moved.dead_letter_source_arn = queue.arn
         target.add(moved, delay_s=0, now_ms=now)
+        service.dead_letter_moves += 1  # polls waiting on the dead-letter queue must be served again
         return True
 
     return move

@@ -18,13 +18,13 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.consumers import Consumer
 
-# Takes what a receive would get at ``now_ms`` (catching the queue up first); [] when nothing.
-Take = Callable[[int], list[Message]]
+# What a receive gets at ``now_ms`` (catching the queue up first), as the answer's entries; [] when nothing.
+Take = Callable[[int], list[dict[str, Any]]]
 
 
 @dataclass(eq=False)
@@ -36,7 +36,7 @@ class Poll:
     take: Take
     consumer: Consumer | None  # None: the thread that drives time
     wake: threading.Condition
-    messages: list[Message] | None = None
+    messages: list[dict[str, Any]] | None = None
     answered_at_ms: int | None = None
     # Where the answer falls in the order calls took effect, and when (set by the simulation).
     order: tuple[int, int] | None = None
@@ -49,9 +49,11 @@ class Poll:
 class WaitingPolls:
     """Every long poll waiting in one simulation, by queue."""
 
-    def __init__(self, on_answer: Callable[[Poll], None]) -> None:
+    def __init__(self, on_answer: Callable[[Poll], None], progress: Callable[[], int]) -> None:
         self._by_queue: dict[Queue, deque[Poll]] = {}
         self._on_answer = on_answer
+        # Grows when a receive moves messages elsewhere (to a dead-letter queue): serve again then.
+        self._progress = progress
         self.count = 0
 
     def add(self, poll: Poll) -> None:
@@ -74,8 +76,10 @@ class WaitingPolls:
         for polls in list(self._by_queue.values()):
             for poll in [p for p in polls if p.deadline_ms <= now_ms]:
                 self.answer(poll, [], now_ms)
-        while self._serve_once(now_ms):
-            pass
+        while True:
+            before = self._progress()
+            if not self._serve_once(now_ms) and self._progress() == before:
+                break
 
     def _serve_once(self, now_ms: int) -> bool:
         handed_out = False
@@ -102,7 +106,7 @@ class WaitingPolls:
             while polls:
                 self.answer(polls[0], [], now_ms)
 
-    def answer(self, poll: Poll, messages: list[Message], now_ms: int) -> None:
+    def answer(self, poll: Poll, messages: list[dict[str, Any]], now_ms: int) -> None:
         """Give a waiting poll its answer and wake its caller (lock held)."""
         polls = self._by_queue[poll.queue]
         polls.remove(poll)

@@ -82,15 +82,10 @@ class Dispatcher:
             if injected is not None:
                 self._record(Exchange(decoded.operation, decoded.params, None, injected, context, time_ms, True))
                 return encode_error(protocol, injected, request_id)
-        service = self._service
         try:
-            result = service.handle(decoded.operation, decoded.params, context)
+            result = self._service.handle(decoded.operation, decoded.params, context)
         except SqsError as error:
-            self._record(
-                Exchange(
-                    decoded.operation, decoded.params, None, error, context, time_ms, False, *service.last_call_order()
-                )
-            )
+            self._record(self._answered(decoded.operation, decoded.params, None, error, context, time_ms))
             return encode_error(protocol, error, request_id)
         except SqsMockAssertionError:  # consumers never parked for a long poll of the test's: the test fails
             raise
@@ -99,12 +94,25 @@ class Dispatcher:
             failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
             self._record(Exchange(decoded.operation, decoded.params, None, failure, context, time_ms))
             return encode_error(protocol, failure, request_id)
-        self._record(
-            Exchange(
-                decoded.operation, decoded.params, result, None, context, time_ms, False, *service.last_call_order()
-            )
-        )
+        self._record(self._answered(decoded.operation, decoded.params, result, None, context, time_ms))
         return encode_result(protocol, decoded.operation, result, request_id)
+
+    def _answered(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        result: dict[str, Any] | None,
+        error: SqsError | None,
+        context: RequestContext,
+        fallback_ms: int,
+    ) -> Exchange:
+        """The journal entry of a call the service answered, timed as the service saw it (under its lock)."""
+        order = self._service.last_call_order()
+        if order is None:  # refused before it reached the simulation (an unknown operation)
+            return Exchange(operation, params, result, error, context, fallback_ms)
+        return Exchange(
+            operation, params, result, error, context, order.started_ms, False, order.sequence, order.ended_ms
+        )
 
     def back_off(self, seconds: float) -> bool:
         """Spend a client's retry back-off in virtual time; False when it must really sleep.
