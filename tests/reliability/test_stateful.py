@@ -17,14 +17,20 @@ what the receive returned against what the rules allow: only visible messages
 (never one in flight), every FIFO group from its oldest message on, nothing
 lost, and dead-lettering exactly at ``maxReceiveCount`` (§7, §10, §11.2, §13.1).
 
-``SQSMOCK_LONG=1`` runs ≥ 100,000 steps in total (tox env ``reliability``).
+Settings come from a hypothesis profile chosen by an environment variable
+(profiles in ``conftest.py`` of this folder): ``SQSMOCK_HYPOTHESIS_PROFILE``
+names it; unset, it is ``sqsmock-quick`` (30 examples x 30 steps per machine;
+CI), or ``sqsmock-long`` under ``SQSMOCK_LONG=1`` (``tox -e reliability``;
+800 x 100 per machine, and the run fails unless both machines together made
+at least 100,000 steps). The long run of the state machines alone::
+
+    SQSMOCK_HYPOTHESIS_PROFILE=sqsmock-long .venv/bin/pytest -p no:cacheprovider tests/reliability/test_stateful.py -s
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -33,7 +39,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -51,17 +57,13 @@ SYSTEM_NAMES = (
     else "AttributeNames"
 )
 
-LONG = os.environ.get("SQSMOCK_LONG") == "1"
 REGION = "us-east-1"
 
-# Default suite: 30 examples x 30 steps per machine. Long: 2 machines x 1,000 x 100 steps.
-MACHINE_SETTINGS = settings(
-    max_examples=1_000 if LONG else 30,
-    stateful_step_count=100 if LONG else 30,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    print_blob=True,
-)
+# The profile SQSMOCK_HYPOTHESIS_PROFILE (or SQSMOCK_LONG) selects: see conftest.py.
+MACHINE_SETTINGS = settings.get_profile("sqsmock-stateful")
+#: A profile that allows this many steps over both machines must run at least this many.
+MIN_LONG_STEPS = 100_000
+LONG = 2 * MACHINE_SETTINGS.max_examples * MACHINE_SETTINGS.stateful_step_count >= MIN_LONG_STEPS
 
 DEDUP_WINDOW_MS = 300_000  # §11.1
 PURGE_INTERVAL_MS = 60_000  # §4.3
@@ -792,4 +794,9 @@ TestFifoQueues.settings = MACHINE_SETTINGS
 def _report_steps() -> Any:
     yield
     if LONG:
-        print(f"\nstateful steps run: {STEPS} (total {sum(STEPS.values())})")
+        total = sum(STEPS.values())
+        print(f"\nstateful steps run: {STEPS} (total {total})")
+        if set(STEPS) == {"standard", "fifo"}:  # both machines ran (not a -k selection)
+            assert total >= MIN_LONG_STEPS, (
+                f"the long profile ran {total} state-machine steps, fewer than {MIN_LONG_STEPS}"
+            )
