@@ -77,8 +77,11 @@ def test_moto_side_runs() -> None:
     suite = Suite(dataclasses.replace(Config.smoke(), sides=("moto",)), verbose=False)
     suite.run()
     for row in suite.rows:
-        if row.workload != "long poll, empty queue":  # smoke skips moto's real, blocking wait
-            assert row.timings["moto"] is not None, row
+        if row.workload == "long poll, empty queue":  # smoke skips moto's real, blocking wait
+            continue
+        if row.workload.startswith("FIFO") and not _knows_system_attribute_names():
+            continue  # the workload asks for MessageSystemAttributeNames, unknown to query-era botocore
+        assert row.timings["moto"] is not None, row
     assert {(memory.side, memory.path) for memory in suite.memory} == {
         ("moto", "model"),
         ("moto", "api"),
@@ -88,3 +91,10 @@ def test_moto_side_runs() -> None:
 def test_the_floor_has_no_mock_to_enter() -> None:
     with pytest.raises(workloads.Skipped, match="no mock to enter"):
         workloads.enter_leave("floor", Budget(repeats=1, target_s=0.0, warmup=1), 0)
+
+
+def _knows_system_attribute_names() -> bool:
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape
+    return shape is not None and "MessageSystemAttributeNames" in shape.members
