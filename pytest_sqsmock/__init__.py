@@ -6,6 +6,7 @@ from pytest_sqsmock.exceptions import (
     NetworkBlockedError,
     SqsMockAssertionError,
     SqsMockError,
+    SqsMockSecurityWarning,
     UnknownQueueError,
 )
 from pytest_sqsmock.faults import Fault, Faults
@@ -28,6 +29,7 @@ __all__ = [
     "SqsMock",
     "SqsMockAssertionError",
     "SqsMockError",
+    "SqsMockSecurityWarning",
     "SqsServer",
     "UnknownQueueError",
     "mock_sqs",

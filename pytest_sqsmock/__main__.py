@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 
+from pytest_sqsmock.exceptions import SqsMockSecurityWarning
 from pytest_sqsmock.mock import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SqsMock
 
 
@@ -19,10 +21,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=9324, help="port, 0 for any free one (default: %(default)s)")
     serve.add_argument("--region", default=DEFAULT_REGION, help="default region (default: %(default)s)")
     serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="default account (default: %(default)s)")
+    serve.add_argument(
+        "--strict-auth",
+        action="store_true",
+        help="refuse access keys the simulation did not issue (InvalidClientTokenId), as AWS does",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve requests whose Host is NAME, besides localhost, 127.0.0.0/8 and [::1] (repeatable)",
+    )
     args = parser.parse_args(argv)
     # Real time passes for a development server: the system clock.
     with SqsMock(region=args.region, account_id=args.account_id, clock="system") as mock:
-        server = mock.server(host=args.host, port=args.port)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SqsMockSecurityWarning)
+            server = mock.server(
+                host=args.host, port=args.port, strict_auth=args.strict_auth, allowed_hosts=args.allowed_host
+            )
+        for warning in caught:
+            if issubclass(warning.category, SqsMockSecurityWarning):
+                print(f"pytest_sqsmock: WARNING: {warning.message}", file=sys.stderr, flush=True)
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         print(f"pytest_sqsmock: SQS on {server.endpoint_url} (Ctrl-C to stop)", flush=True)
         try:
             threading.Event().wait()

@@ -17,3 +17,7 @@ class SqsMockAssertionError(SqsMockError, AssertionError):
 
 class NetworkBlockedError(SqsMockError, ConnectionError):
     """A botocore request that would have reached real AWS was refused; the message says why and what to do."""
+
+
+class SqsMockSecurityWarning(UserWarning):
+    """The HTTP server was set up in a way that exposes the simulation beyond this machine (README#security)."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.faults import Faults
 from pytest_sqsmock.mock_base import MockState, as_mock
 from pytest_sqsmock.service.principals import access_key_for, secret_key_for
-from pytest_sqsmock.transports.server import SqsServer
+from pytest_sqsmock.transports.server import ServerLimits, SqsServer
 from pytest_sqsmock.views import QueueView
 
 if TYPE_CHECKING:
@@ -53,19 +53,41 @@ class Integrations(MockState):
                 **kwargs,
             )
 
-    def server(self, *, host: str = "127.0.0.1", port: int = 0) -> SqsServer:
+    def server(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict_auth: bool = False,
+        allowed_hosts: Iterable[str] = (),
+        limits: ServerLimits | None = None,
+    ) -> SqsServer:
         """A started HTTP endpoint serving this simulation to other processes and languages.
 
         Queue URLs it returns point at it. It stops with the mock (or call
-        ``stop()`` earlier).
+        ``stop()`` earlier). Requests must be signed with SigV4, as SQS wants;
+        those signed with a key from :meth:`credentials` are verified
+        (README#security).
 
         Args:
-            host: The address to bind (loopback by default).
+            host: The address to bind (loopback by default; others warn).
             port: The port (0: any free one; read it from ``.port``/``.endpoint_url``).
+            strict_auth: Refuse keys that :meth:`credentials` did not make, as AWS
+                refuses keys it does not know (``InvalidClientTokenId``).
+            allowed_hosts: Host names to serve besides ``localhost``, ``127.0.0.0/8``
+                and ``[::1]`` (a container's name for the host, say).
+            limits: Connection, time and size bounds (``ServerLimits``).
         """
         if not self._active or self._exit_stack is None or self._dispatcher is None:
             raise SqsMockError("start the mock before its server")
-        server = SqsServer(self._dispatcher.dispatch, host=host, port=port).start()
+        server = SqsServer(
+            self._dispatcher.dispatch,
+            host=host,
+            port=port,
+            strict_auth=strict_auth,
+            allowed_hosts=allowed_hosts,
+            limits=limits,
+        ).start()
         self._exit_stack.callback(server.stop_quietly)
         return server
 

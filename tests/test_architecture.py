@@ -26,6 +26,7 @@ DOCUMENTED_NAMES = [
     "SqsMock",
     "SqsMockAssertionError",
     "SqsMockError",
+    "SqsMockSecurityWarning",
     "SqsServer",
     "UnknownQueueError",
     "mock_sqs",

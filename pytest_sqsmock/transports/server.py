@@ -3,75 +3,136 @@
 It speaks both SQS protocols through the same dispatcher as the in-process
 hook, so a subprocess worker, the AWS CLI or the AWS SDK for JavaScript see
 the very queues the test asserts on. Queue URLs it returns point at itself.
+
+HTTP/1.1 is parsed by h11 (python-hyper's sans-IO library); each connection is
+served on a thread of its own (:mod:`pytest_sqsmock.transports.connection`), so a
+long poll holds only its own peer. What a peer may hold (connections, time,
+bytes) is bounded by :class:`ServerLimits`; who may call at all (host names,
+signatures) is decided by :mod:`pytest_sqsmock.transports.admission`. Beyond
+``max_connections`` the accept loop answers SQS's 503 ``ServiceUnavailable``
+itself and closes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import errno
+import ipaddress
 import logging
+import selectors
 import socket
+import sys
 import threading
-from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+import warnings
+from collections.abc import Iterable
+from http import HTTPStatus
 from types import TracebackType
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from typing import Final
 
-from pytest_sqsmock.service import consumers, errors
-from pytest_sqsmock.transports.botocore_hook import Answer
-from pytest_sqsmock.wire.codec import detect_protocol, encode_error, new_request_id
-from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
+import h11
 
-MAX_BODY = 16 * 1024 * 1024  # well above SQS's 1 MiB payloads; bigger bodies are refused
+from pytest_sqsmock.exceptions import SqsMockSecurityWarning
+from pytest_sqsmock.transports import refusals
+from pytest_sqsmock.transports.admission import Admission, normalize_allowed
+from pytest_sqsmock.transports.connection import Answer, Connection, Settings
+from pytest_sqsmock.transports.limits import MAX_REQUEST_BYTES, BodyBudget, ServerLimits
+
+__all__ = ["MAX_BODY", "Answer", "ServerLimits", "SqsServer"]
+
+MAX_BODY: Final = MAX_REQUEST_BYTES
+"""The largest request body served; larger ones get a 413 (see :mod:`pytest_sqsmock.transports.limits`)."""
+
 logger = logging.getLogger("pytest_sqsmock")
-# How often the serving thread checks for a stop: the most a stop() waits.
-_POLL_INTERVAL_S = 0.02
+_BACKLOG: Final = 128
+# Turned-away connections whose last bytes we read before closing, and for how long.
+_MAX_DRAINING: Final = 256
+_DRAIN_S: Final = 1.0
+# Out of file descriptors: stop accepting for this long (doubling) instead of spinning.
+_PAUSE_S: Final = (0.05, 1.0)
+_OUT_OF_RESOURCES: Final = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 
 class SqsServer:
-    """Serve ``answer`` over HTTP on ``host``:``port`` (0: any free port) in a daemon thread."""
+    """Serve ``answer`` over HTTP on ``host``:``port`` (0: any free port) from a daemon thread.
 
-    def __init__(self, answer: Answer, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        handler = type("_BoundHandler", (_Handler,), {"answer": staticmethod(answer)})
-        self._server = _Server((host, port), handler)
+    Args:
+        answer: Turns an ``HttpRequest`` into an ``HttpResponse`` (the simulation's dispatcher).
+        host: The address to bind. Anything but a loopback address warns
+            (:class:`~pytest_sqsmock.exceptions.SqsMockSecurityWarning`).
+        port: The port; 0 picks a free one.
+        strict_auth: Refuse access keys the simulation did not issue, as AWS
+            refuses keys it does not know (``InvalidClientTokenId``).
+        allowed_hosts: Host names (or addresses) to serve besides loopback ones,
+            for clients that reach the server by another name.
+        limits: Connection, time and size bounds (:class:`ServerLimits`).
+    """
+
+    def __init__(
+        self,
+        answer: Answer,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict_auth: bool = False,
+        allowed_hosts: Iterable[str] = (),
+        limits: ServerLimits | None = None,
+    ) -> None:
+        self._limits = limits or ServerLimits()
+        allowed = normalize_allowed(allowed_hosts)
+        self._listener = _listen(host, port)
+        self._host, self._port = self._listener.getsockname()[:2]
+        if not _is_loopback_address(self._host):
+            warnings.warn(exposure_warning(self._host), SqsMockSecurityWarning, stacklevel=_outside_package())
+        admission = Admission(bound=self._authority(), allowed_hosts=allowed, strict_auth=strict_auth)
+        self._settings = Settings(answer, self._limits, admission, BodyBudget(self._limits.body_budget_bytes))
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._connections: set[Connection] = set()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
         """The port the server listens on."""
-        return int(self._server.server_address[1])
+        return int(self._port)
 
     @property
     def host(self) -> str:
         """The address the server listens on."""
-        return str(self._server.server_address[0])
+        return str(self._host)
 
     @property
     def endpoint_url(self) -> str:
         """``http://127.0.0.1:<port>``, for ``boto3.client("sqs", endpoint_url=...)``."""
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self._authority()}"
+
+    @property
+    def limits(self) -> ServerLimits:
+        """The bounds this server applies."""
+        return self._limits
 
     def start(self) -> SqsServer:
         """Start serving in a background thread."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": _POLL_INTERVAL_S},
-            name="sqsmock-server",
-            daemon=True,
-        )
+        if self._thread is not None:
+            raise RuntimeError("the server is already running")
+        self._thread = threading.Thread(target=self._accept_loop, name="sqsmock-server", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket (no port stays bound)."""
+        """Stop serving, close the socket (no port stays bound) and end open connections."""
         if self._thread is None:
             raise RuntimeError("the server is not running")
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
         self._thread.join()
         self._thread = None
+        for sock in (self._listener, self._wake_reader, self._wake_writer):
+            sock.close()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:  # their threads see EOF, close their sockets and end
+            connection.abort()
 
     def stop_quietly(self) -> None:
         """Stop if still running."""
@@ -86,113 +147,151 @@ class SqsServer:
     ) -> None:
         self.stop()
 
+    def _authority(self) -> str:
+        host = str(self._host)
+        return f"[{host}]:{self._port}" if ":" in host else f"{host}:{self._port}"
 
-class _Server(ThreadingHTTPServer):
-    """Threads per connection; knows its open connections so that a stop closes them."""
+    # -- the accept loop -----------------------------------------------------------------------------------------
 
-    daemon_threads = True  # a long poll in progress must not hold up the process
-    request_queue_size = 64  # many clients may connect at once
+    def _accept_loop(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self._wake_reader, selectors.EVENT_READ)
+        selector.register(self._listener, selectors.EVENT_READ)
+        draining: dict[socket.socket, float] = {}  # turned-away sockets -> when to close them
+        paused_until = 0.0
+        pause = _PAUSE_S[0]
+        try:
+            while True:
+                now = time.monotonic()
+                wake_at = min([*draining.values(), paused_until or float("inf")])
+                events = selector.select(None if wake_at == float("inf") else max(0.0, wake_at - now))
+                for key, _ in events:
+                    if key.fileobj is self._wake_reader:
+                        return
+                    if key.fileobj is self._listener:
+                        if not self._accept(selector, draining):  # out of descriptors: pause, do not spin
+                            selector.unregister(self._listener)
+                            paused_until, pause = time.monotonic() + pause, min(pause * 2, _PAUSE_S[1])
+                        else:
+                            pause = _PAUSE_S[0]
+                    else:
+                        _drain(selector, draining, key.fileobj)  # type: ignore[arg-type]
+                now = time.monotonic()
+                if paused_until and now >= paused_until:
+                    paused_until = 0.0
+                    selector.register(self._listener, selectors.EVENT_READ)
+                for sock in [sock for sock, until in draining.items() if until <= now]:
+                    _close_drained(selector, draining, sock)
+        finally:
+            for sock in list(draining):
+                _close_drained(selector, draining, sock)
+            selector.close()
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        super().__init__(address, handler)
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
+    def _accept(self, selector: selectors.BaseSelector, draining: dict[socket.socket, float]) -> bool:
+        """Take one pending connection; False when the process is out of descriptors."""
+        try:
+            sock, address = self._listener.accept()
+        except OSError as failure:
+            if failure.errno in _OUT_OF_RESOURCES:
+                logger.warning("pytest_sqsmock server: cannot accept connections: %s", failure)
+                return False
+            return True  # the peer gave up before we accepted it (ECONNABORTED ...)
+        peer = "{}:{}".format(*address[:2]) if isinstance(address, tuple) else str(address)
+        with self._lock:
+            full = len(self._connections) >= self._limits.max_connections
+        if full:
+            _turn_away(sock, selector, draining)
+            return True
+        with contextlib.suppress(OSError):  # answers go out in one write, but never wait for a delayed ACK
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection = Connection(sock, peer, self._settings)
+        with self._lock:
+            self._connections.add(connection)
+        thread = threading.Thread(target=self._serve, args=(connection,), name=f"sqsmock-server {peer}", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # the process cannot start another thread: as full as it gets
+            with self._lock:
+                self._connections.discard(connection)
+            _turn_away(sock, selector, draining)
+        return True
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """End kept-alive connections: their handlers see EOF, close them and exit."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away (or a stop) while its request was answered is not news.
-        logger.debug("pytest_sqsmock server: connection from %s failed", client_address, exc_info=True)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    answer: ClassVar[Answer]
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: with Nagle's algorithm on, the body would wait
-    # for the client's delayed ACK (40 ms on Linux) on every call.
-    disable_nagle_algorithm = True
-
-    def do_POST(self) -> None:  # the name http.server calls
-        self._serve()
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        headers = dict(self.headers.items())
-        host = _host(self.headers.get("Host"), self.server.server_address)
-        length = _content_length(self.headers.get("Content-Length"))
-        if host is None or length is None or length > MAX_BODY:
-            # Nothing sensible to answer, or a body that cannot (or need not) be read: refuse, then hang up.
-            self.close_connection = True
-            url = f"http://127.0.0.1{self.path}"  # only its path and headers matter for an error
-            self._send(_refusal(HttpRequest(self.command, url, headers), host=host, length=length))
-            return
-        body = self.rfile.read(length) if length else b""
-        url = f"http://{host}{self.path}"
-        # Each connection is one consumer in another process: its long polls count as parked consumers.
-        with consumers.acting_as(self._consumer):
-            self._send(type(self).answer(HttpRequest(method=self.command, url=url, headers=headers, body=body)))
-
-    @functools.cached_property
-    def _consumer(self) -> consumers.Consumer:
-        return consumers.remote("{}:{}".format(*self.client_address[:2]))
-
-    def _send(self, response: HttpResponse) -> None:
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        self.wfile.write(response.body)
-
-    def log_message(self, format: str, *args: object) -> None:  # http.server's signature
-        """Stay quiet: tests read their own output."""
+    def _serve(self, connection: Connection) -> None:
+        try:
+            connection.serve()
+        finally:
+            with self._lock:
+                self._connections.discard(connection)
 
 
-def _content_length(value: str | None) -> int | None:
-    """The body length a request announces; ``None`` when it is not a length at all."""
-    if value is None or value.strip() == "":
-        return 0
-    stripped = value.strip()
-    return int(stripped) if stripped.isascii() and stripped.isdigit() else None
+def exposure_warning(host: str) -> str:
+    """What binding ``host`` (not loopback) means, for the warning and for ``serve``."""
+    return (
+        f"pytest_sqsmock's SQS server listens on {host}, not on a loopback address: other machines that can reach "
+        "this port can call it. It checks signatures only for keys it issued, and serves only loopback host names "
+        "unless you add others with allowed_hosts= / --allowed-host (README#security)."
+    )
 
 
-def _host(value: str | None, bound: Any) -> str | None:
-    """The Host header when it is a usable host[:port] (the server's address when absent); else ``None``."""
-    if not value:
-        return "{}:{}".format(*bound[:2])
+def _outside_package() -> int:
+    """The ``stacklevel`` that makes a warning name the first caller outside pytest_sqsmock."""
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith("pytest_sqsmock."):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host`` (IPv4 preferred for names that have both)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, _, _, _, address = sorted(infos, key=lambda info: info[0] != socket.AF_INET)[0]
+    return socket.create_server(address[:2], family=family, backlog=_BACKLOG)
+
+
+def _is_loopback_address(host: str) -> bool:
     try:
-        _ = urlsplit(f"http://{value}/").port  # raises on "[" or a port that is not a number
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        return None
-    return value
+        return False
 
 
-def _refusal(request: HttpRequest, *, host: str | None, length: int | None) -> HttpResponse:
-    """An SQS-shaped error for a request the server will not read or cannot place."""
-    if host is None:
-        error = errors.invalid_parameter_value("The Host header of the request is not valid.")
-    elif length is None:
-        error = errors.invalid_parameter_value("The Content-Length header of the request is not a valid length.")
-    else:
-        error = replace(
-            errors.invalid_parameter_value(f"The request body is longer than {MAX_BODY} bytes."), status=413
-        )
-    return encode_error(detect_protocol(request), error, new_request_id())
+def _turn_away(sock: socket.socket, selector: selectors.BaseSelector, draining: dict[socket.socket, float]) -> None:
+    """Answer a connection over the limit with SQS's 503, then read what it sends for a moment, then close."""
+    error = refusals.service_unavailable()
+    response = refusals.refusal(error)
+    head = [(name.encode(), value.encode()) for name, value in response.headers.items()]
+    head += [(b"Content-Length", str(len(response.body)).encode()), (b"Connection", b"close")]
+    writer = h11.Connection(h11.SERVER)
+    data = writer.send(
+        h11.Response(status_code=error.status, headers=head, reason=HTTPStatus(error.status).phrase.encode())
+    )
+    try:
+        sock.setblocking(False)
+        sock.send((data or b"") + response.body)  # a few hundred bytes: the socket buffer takes them
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        sock.close()
+        return
+    if len(draining) >= _MAX_DRAINING:
+        sock.close()
+        return
+    draining[sock] = time.monotonic() + _DRAIN_S
+    selector.register(sock, selectors.EVENT_READ)
+
+
+def _drain(selector: selectors.BaseSelector, draining: dict[socket.socket, float], sock: socket.socket) -> None:
+    try:
+        if sock.recv(64 * 1024):
+            return
+    except BlockingIOError:
+        return
+    except OSError:
+        pass
+    _close_drained(selector, draining, sock)
+
+
+def _close_drained(selector: selectors.BaseSelector, draining: dict[socket.socket, float], sock: socket.socket) -> None:
+    draining.pop(sock, None)
+    with contextlib.suppress(KeyError, ValueError):
+        selector.unregister(sock)
+    sock.close()

@@ -117,12 +117,16 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     Raises:
         SqsError: ``UnknownOperationException`` without ``Action``,
             ``InvalidAction`` for an unknown one;
-            ``InvalidParameterValue`` for a value that does not fit its type.
+            ``InvalidParameterValue`` for a value that does not fit its type, or
+            a query string or body that is not valid UTF-8.
     """
-    flat = dict(parse_qsl(request.query_string, keep_blank_values=True, errors="replace"))
+    flat = _form(request.query_string, "query string")
     if request.method.upper() != "GET" and request.body:
-        body = request.body.decode("utf-8", "replace")
-        flat.update(parse_qsl(body, keep_blank_values=True, errors="replace"))
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_utf8("body") from None
+        flat.update(_form(body, "body"))
     action = flat.pop("Action", None)
     flat.pop("Version", None)
     if not action:
@@ -133,6 +137,19 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     if operation.input is None:
         return operation.name, {}
     return operation.name, _decode_structure(operation.input, "", flat, _children(flat))
+
+
+def _form(text: str, where: str) -> dict[str, str]:
+    """Form-encoded parameters, percent-escapes decoded as UTF-8 strictly: never a silent U+FFFD."""
+    try:
+        return dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise _not_utf8(where) from None
+
+
+def _not_utf8(where: str) -> SqsError:
+    # AWS's text for this is not recorded; the code is SQS's generic validation error.
+    return errors.invalid_parameter_value(f"The request {where} is not valid UTF-8.")
 
 
 def _children(flat: dict[str, str]) -> dict[str, set[str]]:

@@ -35,10 +35,11 @@ def aws(sqs_mock_server: SqsServer, tmp_path: Path) -> Any:
         AWS_PAGER="",
     )
 
-    def run(*args: str, expect_failure: bool = False) -> Any:
+    def run(*args: str, expect_failure: bool = False, keys: tuple[str, str] | None = None) -> Any:
         command = [sys.executable, "-m", "awscli", "sqs", *args]
         command += ["--endpoint-url", sqs_mock_server.endpoint_url, "--output", "json"]
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+        signing = env if keys is None else {**env, "AWS_ACCESS_KEY_ID": keys[0], "AWS_SECRET_ACCESS_KEY": keys[1]}
+        done = subprocess.run(command, capture_output=True, text=True, env=signing, timeout=120, check=False)
         if expect_failure:
             assert done.returncode != 0, done.stdout
             return done.stderr
@@ -114,3 +115,12 @@ def test_helpers_and_cli_share_one_simulation(aws: Any, sqs_mock: SqsMock) -> No
     received = aws("receive-message", "--queue-url", url)
     assert [m["Body"] for m in received["Messages"]] == ["made by the test"]
     assert len(sqs_mock.queue("orders").in_flight) == 1
+
+
+def test_cli_signatures_are_verified_for_issued_keys(aws: Any, sqs_mock: SqsMock) -> None:
+    keys = sqs_mock.credentials("111122223333")
+    issued = (keys["aws_access_key_id"], keys["aws_secret_access_key"])
+    assert aws("create-queue", "--queue-name", "mine", keys=issued)["QueueUrl"].endswith("/111122223333/mine")
+    stderr = aws("list-queues", keys=(issued[0], "wrong"), expect_failure=True)
+    assert "An error occurred (SignatureDoesNotMatch)" in stderr
+    assert sqs_mock.calls.operations == ["CreateQueue"]

@@ -74,9 +74,9 @@ def node() -> str:
     return node
 
 
-def run_script(node: str, endpoint_url: str) -> subprocess.CompletedProcess[str]:
+def run_script(node: str, endpoint_url: str, *credentials: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [node, str(SCRIPT), endpoint_url],
+        [node, str(SCRIPT), endpoint_url, *credentials],
         capture_output=True,
         text=True,
         timeout=120,
@@ -144,3 +144,21 @@ def test_the_sdk_really_checks_digests(node: str, sqs_mock: SqsMock) -> None:
         done = run_script(node, server.endpoint_url)
     assert done.returncode != 0
     assert "InvalidChecksumError" in done.stderr
+
+
+def test_signatures_made_by_the_sdk_verify(node: str, sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
+    # With a key the simulation issued, the server recomputes every SigV4 signature the SDK makes.
+    keys = sqs_mock.credentials("111122223333")
+    done = run_script(node, sqs_mock_server.endpoint_url, keys["aws_access_key_id"], keys["aws_secret_access_key"])
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["queueUrl"] == f"{sqs_mock_server.endpoint_url}/111122223333/js-jobs"
+    assert {call.account_id for call in sqs_mock.calls} == {"111122223333"}
+
+
+def test_a_wrong_secret_is_refused(node: str, sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
+    keys = sqs_mock.credentials()
+    done = run_script(node, sqs_mock_server.endpoint_url, keys["aws_access_key_id"], "not-the-secret")
+    assert done.returncode != 0
+    assert "SignatureDoesNotMatch" in done.stderr
+    assert "The request signature we calculated does not match the signature you provided." in done.stderr
+    assert sqs_mock.calls.operations == []

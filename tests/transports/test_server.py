@@ -22,7 +22,7 @@ import pytest
 from pytest_sqsmock import SqsMock, mock_sqs
 from pytest_sqsmock.transports.server import MAX_BODY, SqsServer
 
-JSON = "application/x-amz-json-1.0"
+from .raw_http import JSON, json_headers, post, query_headers
 
 
 def client(server: SqsServer, mock: SqsMock, **kwargs: Any) -> Any:
@@ -33,25 +33,6 @@ def client(server: SqsServer, mock: SqsMock, **kwargs: Any) -> Any:
         **mock.credentials(),
         **kwargs,
     )
-
-
-def post(
-    connection: http.client.HTTPConnection,
-    body: bytes,
-    headers: dict[str, str],
-    path: str = "/",
-) -> tuple[http.client.HTTPResponse, bytes]:
-    connection.request("POST", path, body=body, headers=headers)
-    response = connection.getresponse()
-    return response, response.read()
-
-
-def query_headers() -> dict[str, str]:
-    return {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
-
-
-def json_headers(operation: str) -> dict[str, str]:
-    return {"Content-Type": JSON, "X-Amz-Target": f"AmazonSQS.{operation}"}
 
 
 def open_fds() -> int:
@@ -122,6 +103,7 @@ def test_oversized_bodies_are_refused(connection: http.client.HTTPConnection) ->
     connection.endheaders()
     response = connection.getresponse()
     assert response.status == 413
+    assert b"<Code>RequestEntityTooLarge</Code>" in response.read()
 
 
 def test_concurrent_clients(sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:

@@ -1,5 +1,7 @@
 // The AWS SDK for JavaScript v3 against pytest_sqsmock's HTTP server.
-// Usage: node sqs_roundtrip.mjs <endpoint-url>; prints one JSON object for the test to check.
+// Usage: node sqs_roundtrip.mjs <endpoint-url> [<access-key-id> <secret-access-key>]; prints one JSON
+// object for the test to check. The server verifies the SDK's SigV4 signature when the key is one the
+// simulation issued (sqs_mock.credentials()).
 // The SDK checks the MD5 digests of SendMessage, SendMessageBatch and ReceiveMessage answers
 // and throws on a mismatch, so every call below also checks our digests.
 import {
@@ -14,7 +16,10 @@ import {
 } from "@aws-sdk/client-sqs";
 
 const endpoint = process.argv[2];
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+const credentials = {
+  accessKeyId: process.argv[3] ?? "AKIDEXAMPLE",
+  secretAccessKey: process.argv[4] ?? "secret",
+};
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 // Set-up calls go to the endpoint; like most application code, the worker client has no
