@@ -38,6 +38,8 @@ _stack: list[Answer] = []
 _passthrough: list[frozenset[str]] = []
 _callers: list[weakref.WeakSet[threading.Thread]] = []
 _owners: list[threading.Thread] = []
+# Per entry of _stack: the threads that ran before it was pushed (those started later belong to its test).
+_elders: list[weakref.WeakSet[threading.Thread]] = []
 _fences: list[network_guard.Fence] = []
 _original_send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] | None = None
 _patchers: list[Patcher] = []
@@ -52,18 +54,26 @@ def push(answer: Answer, *, passthrough: Collection[str] = ()) -> None:
     """
     global _original_send
     with _lock:
-        if _original_send is None:
-            _original_send = getattr(Endpoint, _SEND)
+        current = getattr(Endpoint, _SEND)
+        if current is not _send:
+            # Not in place: the first mock, or someone (a test's monkeypatch) put another method
+            # back while fenced threads kept this module patched; wrap whatever is there now.
+            _original_send = current
             setattr(Endpoint, _SEND, _send)
+        if not _undos:
             _undos.extend(patcher() for patcher in _patchers)
         _stack.append(answer)
         _passthrough.append(frozenset(passthrough))
         _callers.append(weakref.WeakSet())
         _owners.append(threading.current_thread())
+        _elders.append(weakref.WeakSet(threading.enumerate()))
 
 
 def pop(answer: Answer, *, stopped: str = "the mock") -> list[threading.Thread]:
-    """Stop routing to ``answer``; returns the threads it leaves fenced in (still running after using it).
+    """Stop routing to ``answer``; returns the threads it leaves fenced in.
+
+    Those are the threads that made SQS calls through it or were started while
+    it was active, and still run.
 
     Their AWS calls fail from now on (transports/network_guard.py). botocore is
     restored untouched once no mock is active and no fenced thread runs.
@@ -75,15 +85,19 @@ def pop(answer: Answer, *, stopped: str = "the mock") -> list[threading.Thread]:
             if _stack[index] == answer:  # equal, not identical: each ``obj.method`` is a new object
                 callers = _callers.pop(index)
                 owner = _owners.pop(index)
+                elders = _elders.pop(index)
                 del _stack[index], _passthrough[index]
-                held = network_guard.fence((t for t in list(callers) if t is not owner), stopped)
+                started = [thread for thread in threading.enumerate() if thread not in elders]
+                left_behind = {*callers, *started} - {owner}
+                held = network_guard.fence(sorted(left_behind, key=lambda t: t.name), stopped)
                 if held is not None:
                     _fences.append(held)
                     left = list(held.threads)
                 break
         _fences[:] = [held for held in _fences if held.alive()]
         if not _stack and not _fences and _original_send is not None:
-            setattr(Endpoint, _SEND, _original_send)
+            if getattr(Endpoint, _SEND) is _send:
+                setattr(Endpoint, _SEND, _original_send)
             _original_send = None
             while _undos:
                 _undos.pop()()
@@ -139,14 +153,10 @@ def is_sqs(request: AWSPreparedRequest) -> bool:
 
 
 def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
-    if _fences:  # a thread a stopped mock left running: no AWS call at all, whichever mock is active now
-        fenced = network_guard.refusal(request, active=False, passthrough=(), fences=_fences)
-        if fenced is not None:
-            raise fenced
     answer = _stack[-1] if _stack else None
     original = _original_send
     if answer is None or original is None or not is_sqs(request):
-        refused = refusal(request) if _stack else None
+        refused = refusal(request) if _stack or _fences else None
         if refused is not None:
             raise refused
         # Between a pop and this call botocore's own method is back in place.

@@ -5,7 +5,8 @@ Two kinds of request are refused before they reach the network:
 - a request to another AWS service while a mock is active (unless the mock
   lets that service through): a test must not talk to real AWS by accident,
   and it fails at once instead of waiting on the network;
-- any AWS request from a thread that used a mock which has since stopped
+- any AWS request from a thread that used a mock, or was started while it
+  was active, once that mock has stopped and while no other mock is active
   (the worker a test left running): by then the fixture has put the
   developer's real credentials back, and the thread's next SQS call would go to
   real SQS.
@@ -56,7 +57,7 @@ def fence(threads: Iterable[threading.Thread], stopped: str) -> Fence | None:
         return None
     names = ", ".join(repr(thread.name) for thread in running)
     message = (
-        f"{stopped} has stopped, but thread {names}, which made SQS calls while it ran, still calls AWS. "
+        f"{stopped} has stopped, but thread {names}, started or served while it ran, still calls AWS. "
         "pytest_sqsmock refuses the call so that nothing reaches real AWS with your real credentials: "
         "stop the thread before the mock stops (README#consumers-and-the-rules-of-time)"
     )
@@ -69,12 +70,13 @@ def refusal(
     """Why ``request`` (not answered by a mock) must not leave the process, if it must not."""
     if not is_aws_endpoint(request.url):
         return None
-    if fences:
+    if not active:
+        # A fenced thread's calls are refused only while no mock is active: when the next test's
+        # mock runs, a long-lived pool thread is served by it like any other thread.
         thread = threading.current_thread()
         for held in fences:
             if held.holds(thread):
                 return NetworkBlockedError(held.message)
-    if not active:
         return None
     service = service_of(request)
     if ALL_SERVICES in passthrough or service in passthrough:

@@ -136,3 +136,61 @@ def test_passthrough_must_be_a_list_of_names() -> None:
 @pytest.mark.sqs_mock(passthrough=["s3"])
 def test_the_marker_sets_passthrough(sqs_mock: SqsMock) -> None:
     assert sqs_mock.passthrough == {"s3"}
+
+
+def test_a_thread_started_during_the_mock_is_fenced_even_before_its_first_call(network: list[str]) -> None:
+    go_on = threading.Event()
+    outcome: list[BaseException] = []
+    with mock_sqs() as mock:
+        url = mock.create_queue("jobs").url
+        sqs = mock.client()
+
+        def late_worker() -> None:
+            go_on.wait(10)
+            try:
+                sqs.send_message(QueueUrl=url, MessageBody="after the mock stopped")
+            except BaseException as exc:  # recorded for the test
+                outcome.append(exc)
+
+        thread = threading.Thread(target=late_worker, name="late-worker")
+        thread.start()
+    go_on.set()
+    thread.join(10)
+    [error] = outcome
+    assert isinstance(error, NetworkBlockedError)
+    assert "'late-worker'" in str(error)
+    assert network == []
+
+
+def test_a_pool_thread_from_an_earlier_mock_is_served_by_the_next_one(network: list[str]) -> None:
+    # A long-lived worker (a thread pool's) outlives one test's mock; the next test's mock serves it.
+    jobs: list[Any] = []
+    ready = threading.Event()
+    done = threading.Event()
+    results: list[str] = []
+
+    def pool_thread() -> None:
+        while True:
+            ready.wait(10)
+            ready.clear()
+            job = jobs.pop()
+            if job is None:
+                return
+            results.append(job())
+            done.set()
+
+    with mock_sqs() as first:
+        first.create_queue("jobs")
+        worker = threading.Thread(target=pool_thread, name="pool-thread", daemon=True)
+        worker.start()
+    with mock_sqs() as second:
+        second.create_queue("jobs")
+        client = second.client()
+        jobs.append(lambda: client.send_message(QueueUrl=second.queue("jobs").url, MessageBody="x")["MessageId"])
+        ready.set()
+        assert done.wait(10)
+        assert [m.message_id for m in second.queue("jobs").visible] == results
+        jobs.append(None)
+        ready.set()
+    worker.join(10)
+    assert network == []
