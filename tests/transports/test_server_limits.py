@@ -78,6 +78,8 @@ def test_the_size_limit_holds_every_request_sqs_accepts() -> None:
         }
     )
     assert 4 * 1024 * 1024 < len(query) < MAX_REQUEST_BYTES
+    if "targetPrefix" not in model.metadata:
+        return  # query-era botocore (before 1.34.90) has no JSON protocol for SQS to serialise with
     json_body = create_serializer("json").serialize_to_request(
         {"QueueUrl": "q" * 80, "MessageBody": "é" * (512 * 1024), "MessageAttributes": {}}, send
     )["body"]
