@@ -90,7 +90,7 @@ def run_until(
                 return
             with service.lock:
                 # A consumer may have been handed something meanwhile: then look again first.
-                if not service.consumers.settled(expected):
+                if not service.settled(expected):
                     continue
                 _jump(service, deadline_ms)
         moved()
@@ -139,7 +139,7 @@ async def run_until_async(
         if condition():
             return
         with service.lock:
-            settled = service.consumers.settled(expected)
+            settled = service.settled(expected)
             if settled:
                 _jump(service, deadline_ms)
         if settled:

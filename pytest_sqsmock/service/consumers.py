@@ -96,9 +96,9 @@ def current() -> Consumer:
     return Consumer(f"thread {thread.name!r}", thread.is_alive, key=thread)
 
 
-def remote(peer: str) -> Consumer:
-    """A consumer in another process, behind one server connection."""
-    return Consumer(f"server connection from {peer}", lambda: True, awaited=False)
+def remote(peer: str, connected: Callable[[], bool] = lambda: True) -> Consumer:
+    """A consumer in another process, behind one server connection (``connected``: its peer is still there)."""
+    return Consumer(f"server connection from {peer}", connected, awaited=False)
 
 
 class Consumers:
@@ -157,7 +157,9 @@ class Consumers:
 
     def settled(self, expected: int | None) -> bool:
         """Whether time may move: no known consumer is busy and at least ``expected`` polls are parked."""
-        return not self.busy() and (expected is None or self.parked >= expected)
+        if self.busy():
+            return False
+        return expected is None or self.parked >= expected
 
     def describe(self) -> str:
         """One line per known consumer: what it is doing."""

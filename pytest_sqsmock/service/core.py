@@ -197,7 +197,7 @@ class Service:
         started = _real_monotonic()
         self._settle_watchers += 1
         try:
-            while not self.consumers.settled(expected):
+            while not self.settled(expected):
                 remaining = timeout_s - (_real_monotonic() - started)
                 if remaining <= 0:
                     raise ConsumersBusy(self.consumers.describe(), expected, timeout_s)
@@ -206,6 +206,15 @@ class Service:
         finally:
             self._settle_watchers -= 1
         return self.activity
+
+    def settled(self, expected: int | None) -> bool:
+        """Whether time may move (lock held): every known consumer parked, at least ``expected`` polls waiting.
+
+        A poll whose caller has gone (a server client that hung up, a cancelled task) ends first:
+        it is no parked consumer.
+        """
+        self.polls.drop_abandoned(self.clock.now_ms())
+        return self.consumers.settled(expected)
 
     def next_event_ms(self) -> int | None:
         """The earliest moment anything is scheduled: a message turning visible, a move, a poll's deadline."""

@@ -65,6 +65,12 @@ class WaitingPolls:
         """The queues that polls wait on."""
         return list(self._by_queue)
 
+    def drop_abandoned(self, now_ms: int) -> None:
+        """End the polls whose caller has gone (a server client that hung up): they must not take messages."""
+        for polls in list(self._by_queue.values()):
+            for poll in [p for p in polls if p.consumer is not None and not p.consumer.alive()]:
+                self.answer(poll, [], now_ms)
+
     def serve(self, now_ms: int) -> None:
         """End the polls whose wait is over, then answer every poll that something is receivable for (lock held).
 
@@ -88,6 +94,9 @@ class WaitingPolls:
                 poll = polls[0]
                 if queue.deleted:
                     self.answer(poll, [], now_ms)
+                    continue
+                if poll.consumer is not None and not poll.consumer.alive():
+                    self.answer(poll, [], now_ms)  # its caller has gone: the messages stay for others
                     continue
                 messages = poll.take(now_ms)
                 if not messages:

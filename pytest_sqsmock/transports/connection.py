@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -80,11 +81,20 @@ class Connection:
         self._settings = settings
         self._limits = settings.limits
         self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=settings.limits.max_head_bytes)
-        self._consumer = consumers.remote(peer)
+        self._consumer = consumers.remote(peer, self._peer_connected)
         self._started: float | None = None  # monotonic time of the current request's first byte
         self._headers: dict[str, str] | None = None  # the current request's, for the protocol of a refusal
         self._head_only = False  # the current request is a HEAD: its answer has no body
         self._pending_signature: Signature | None = None  # to check once the body is read
+
+    def _peer_connected(self) -> bool:
+        """Whether the client is still there (asked by the simulation while this connection's poll waits)."""
+        try:
+            readable, _, _ = select.select([self._sock], [], [], 0)
+            # Readable with nothing to read: the client hung up (a pipelined request is data, not EOF).
+            return not readable or bool(self._sock.recv(1, socket.MSG_PEEK))
+        except (OSError, ValueError):  # closed here, or reset by the peer
+            return False
 
     def abort(self) -> None:
         """End the connection from another thread (the server stops): its reads see EOF."""

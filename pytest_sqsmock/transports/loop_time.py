@@ -67,7 +67,7 @@ async def await_long_poll(
         with service.lock:
             if not consumer.parked:  # answered: the helper thread is handing the answer over
                 moved = None
-            elif service.consumers.settled(None):
+            elif service.settled(None):
                 moved = service.step_waiting_polls()
             else:
                 moved = False
