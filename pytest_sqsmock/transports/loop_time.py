@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sys
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.service import consumers
 from pytest_sqsmock.service.core import Service
 
@@ -89,7 +91,13 @@ async def until_idle(loop: asyncio.AbstractEventLoop, horizon_s: float) -> None:
     ready: Any = getattr(loop, "_ready", None)
     scheduled: Any = getattr(loop, "_scheduled", None)
     if ready is None or scheduled is None:
-        return  # not asyncio's own loop: treat it as idle
+        if isinstance(loop, asyncio.BaseEventLoop):  # asyncio itself changed: say so rather than guess
+            raise SqsMockError(
+                f"pytest_sqsmock reads asyncio's ready queue and timers to tell when the loop is idle, and this "
+                f"Python ({sys.version.split()[0]}) has neither BaseEventLoop._ready nor ._scheduled; please report "
+                "it (docs/decisions/asyncio-idle-loop.md)"
+            )
+        return  # another loop (uvloop): treated as idle, as documented
     watch = _watches.get(loop)
     if watch is None:
         watch = _watches[loop] = _IdleWatch(loop, ready, scheduled)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from pytest_sqsmock import SqsMock, mock_sqs
+from pytest_sqsmock import SqsMock, SqsMockError, mock_sqs
 
 aio_session = pytest.importorskip("aiobotocore.session")
 aio_endpoint = pytest.importorskip("aiobotocore.endpoint")
@@ -223,3 +224,16 @@ async def test_consumer_tasks_move_time_only_when_the_loop_is_idle(sqs_mock: Sqs
         await asyncio.wait_for(task, timeout=30)
     assert attempts == [0.0, 10.0, 20.0]
     assert len(sqs_mock.queue("jobs")) == 0
+
+
+async def test_an_asyncio_without_the_internals_read_fails_loudly() -> None:
+    from pytest_sqsmock.transports import loop_time
+
+    changed: Any = asyncio.new_event_loop()  # stands for an asyncio whose loop no longer has a ready queue
+    try:
+        del changed._ready
+        with pytest.raises(SqsMockError, match=r"BaseEventLoop\._ready"):
+            await loop_time.until_idle(changed, 1.0)
+    finally:
+        changed._ready = collections.deque()
+        changed.close()
