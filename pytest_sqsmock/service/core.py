@@ -68,9 +68,9 @@ class Service:
         # The thread that created the simulation (the test's): it drives virtual time.
         self.driver = threading.current_thread()
         self.consumers = Consumers()
-        # Messages receives moved to dead-letter queues, ever: tells waiting polls to look again.
-        self.dead_letter_moves = 0
-        self.polls = WaitingPolls(self._answered, lambda: self.dead_letter_moves)
+        # Messages moved between queues (dead-lettered, or by move tasks), ever: waiting polls look again.
+        self.moves = 0
+        self.polls = WaitingPolls(self._answered, lambda: self.moves)
         # Set when the mock stops: long polls still waiting return at once.
         self.closed = False
         self._operations = operations
@@ -249,7 +249,8 @@ class Service:
         if self.move_tasks.idle:
             return
         when = self.now_ms() if now_ms is None else now_ms
-        self.move_tasks.catch_up(when, self.registry.find_by_arn)
+        if self.move_tasks.catch_up(when, self.registry.find_by_arn):
+            self.moves += 1
 
     def _virtual_clock(self) -> VirtualClock:
         if not isinstance(self.clock, VirtualClock):

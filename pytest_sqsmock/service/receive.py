@@ -160,7 +160,7 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
         moved = target.copy_for_dead_letter(message, now)
         moved.dead_letter_source_arn = queue.arn
         target.add(moved, delay_s=0, now_ms=now)
-        service.dead_letter_moves += 1  # polls waiting on the dead-letter queue must be served again
+        service.moves += 1  # polls waiting on the dead-letter queue must be served again
         return True
 
     return move

@@ -52,7 +52,7 @@ class WaitingPolls:
     def __init__(self, on_answer: Callable[[Poll], None], progress: Callable[[], int]) -> None:
         self._by_queue: dict[Queue, deque[Poll]] = {}
         self._on_answer = on_answer
-        # Grows when a receive moves messages elsewhere (to a dead-letter queue): serve again then.
+        # Grows when messages move to another queue (dead-lettered by a receive, or by a move task): serve again.
         self._progress = progress
         self.count = 0
 
