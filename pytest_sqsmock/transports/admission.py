@@ -14,7 +14,11 @@
   links from web pages. A signature made with a key the simulation issued
   (``sqs_mock.credentials()``) is checked against that key's secret; any other key
   stands for the default account unverified, unless ``strict_auth`` refuses it as
-  AWS refuses a key it does not know.
+  AWS refuses a key it does not know. A presigned URL (which a page can make a
+  browser fetch) must use an issued key.
+- **Web pages.** A request that a browser sends on a page's behalf carries
+  ``Origin`` or a cross-site ``Sec-Fetch-Site``; SDKs send neither. It is refused
+  (``AccessDenied``), whatever it is signed with.
 """
 
 from __future__ import annotations
@@ -152,7 +156,9 @@ class Admission:
         if signature is None:
             raise refusals.missing_authentication_token()
         if _issued_account(signature.access_key_id) is None:
-            if self.strict_auth:
+            # A presigned URL is something a web page can make a browser fetch (an image, a link):
+            # only a key the simulation issued, and so verified, may presign.
+            if self.strict_auth or signature.presigned:
                 raise refusals.invalid_client_token_id()
             return None
         if "host" not in signature.signed_headers:
@@ -185,6 +191,16 @@ class Admission:
             )
         if not sigv4.verify(message, signature, secret_key_for(account)):
             raise refusals.signature_does_not_match()
+
+
+def from_a_web_page(headers: Mapping[str, str]) -> bool:
+    """Whether a browser sent this request for a page: SDKs and the CLI send neither header.
+
+    Browsers add ``Origin`` to every cross-origin request that may change state
+    (fetch, form posts) and ``Sec-Fetch-Site`` to every request; ``none`` means
+    the user typed the URL, which is not a page's doing.
+    """
+    return "origin" in headers or headers.get("sec-fetch-site", "none").strip().lower() not in ("none", "same-origin")
 
 
 def duplicated_singleton(headers: Sequence[tuple[str, str]]) -> str | None:

@@ -173,6 +173,8 @@ class Connection:
             raise _Refused(
                 refusals.invalid_http_request(f"the {twice!r} header is given more than once."), hang_up=True
             )
+        if admission.from_a_web_page(headers):
+            raise _Refused(refusals.from_a_web_page(), hang_up=True)
         try:
             target = self._settings.admission.target(event.target.decode("ascii"), headers.get("host"))
         except SqsError as error:

@@ -60,6 +60,19 @@ def invalid_client_token_id() -> SqsError:
     return error_for_code("InvalidClientTokenId", "The security token included in the request is invalid.")
 
 
+def from_a_web_page() -> SqsError:
+    """A request a browser sent on a web page's behalf (``Origin``, ``Sec-Fetch-Site``): never served."""
+    return SqsError(
+        "AccessDenied",
+        "AccessDenied",
+        "Access to the resource is denied. pytest_sqsmock's server does not serve requests that a web browser "
+        f"sends on behalf of a page (an Origin or cross-site Sec-Fetch-Site header); see {SECURITY_README}",
+        403,
+        CORAL,
+        sender_fault=True,
+    )
+
+
 def service_unavailable() -> SqsError:
     """The server is full (connections, or room for large bodies); clients retry a 503."""
     return error_for_code("ServiceUnavailable")

@@ -139,6 +139,52 @@ def test_presigned_urls_are_verified(sqs_mock: SqsMock, sqs_mock_server: SqsServ
     assert xml_code(reply.body) == "SignatureDoesNotMatch"
 
 
+def test_a_presigned_url_with_a_key_the_mock_did_not_issue_is_refused(
+    sqs_mock: SqsMock, sqs_mock_server: SqsServer
+) -> None:
+    # A web page can make a browser fetch any URL (an image): with a foreign key nothing could be verified.
+    sqs_mock.create_queue("jobs")
+    url = presign(
+        f"{sqs_mock_server.endpoint_url}/123456789012/jobs?Action=DeleteQueue&Version=2012-11-05", credentials=FOREIGN
+    )
+    target = url.split(str(sqs_mock_server.port), 1)[1]
+    reply = exchange(
+        sqs_mock_server.port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{sqs_mock_server.port}\r\n\r\n".encode()
+    )
+    assert reply is not None
+    assert reply.status == 403
+    assert xml_code(reply.body) == "InvalidClientTokenId"
+    assert [view.name for view in sqs_mock.queues()] == ["jobs"]
+
+
+@pytest.mark.parametrize(
+    "browser_header",
+    ["Origin: https://pages.example", "Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site"],
+)
+def test_requests_a_browser_sends_for_a_page_are_refused_even_when_validly_signed(
+    sqs_mock: SqsMock, sqs_mock_server: SqsServer, browser_header: str
+) -> None:
+    sqs_mock.create_queue("jobs")
+    url = presign(f"{sqs_mock_server.endpoint_url}/123456789012/jobs?Action=PurgeQueue&Version=2012-11-05")
+    target = url.split(str(sqs_mock_server.port), 1)[1]
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{sqs_mock_server.port}\r\n{browser_header}\r\n\r\n"
+    reply = exchange(sqs_mock_server.port, request.encode())
+    assert reply is not None
+    assert reply.status == 403
+    assert xml_code(reply.body) == "AccessDenied"
+    assert sqs_mock.calls == []
+
+
+def test_a_url_typed_by_the_user_is_no_page_request(sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
+    sqs_mock.create_queue("jobs")
+    url = presign(f"{sqs_mock_server.endpoint_url}/123456789012/jobs?Action=GetQueueAttributes&Version=2012-11-05")
+    target = url.split(str(sqs_mock_server.port), 1)[1]
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{sqs_mock_server.port}\r\nSec-Fetch-Site: none\r\n\r\n"
+    reply = exchange(sqs_mock_server.port, request.encode())
+    assert reply is not None
+    assert reply.status == 200, reply.body
+
+
 def test_foreign_keys_stand_for_the_default_account(connection: http.client.HTTPConnection, sqs_mock: SqsMock) -> None:
     response, body = post(connection, CREATE, query_headers(), credentials=FOREIGN)
     assert response.status == 200, body
