@@ -47,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         print(f"pytest_sqsmock: SQS on {server.endpoint_url} (Ctrl-C to stop)", flush=True)
+        keys = mock.credentials()
+        print(
+            f"pytest_sqsmock: verified credentials for account {mock.account_id}: "
+            f"AWS_ACCESS_KEY_ID={keys['aws_access_key_id']} AWS_SECRET_ACCESS_KEY={keys['aws_secret_access_key']}"
+            + ("" if args.strict_auth else " (any other key stands for that account, unverified)"),
+            flush=True,
+        )
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -3,6 +3,11 @@
 A key made by ``access_key_for(account)`` names its account in itself, so any
 process (a subprocess worker, another SDK) that signs with it is that account,
 with no table to share. Any other key is the simulation's default account.
+
+The secret paired with such a key is drawn at random once per process: only
+code that asked for it (``sqs_mock.credentials()``, and whatever that code hands
+it to) can sign as the account, so the server's signature check means something
+against another local process or a web page.
 """
 
 from __future__ import annotations
@@ -10,10 +15,14 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import hmac
 import re
+import secrets
 
 _KEY = re.compile(r"^AKIA(\d{12})SQSM$")
 _ACCOUNT = re.compile(r"^\d{12}$")
+# Drawn once per process: the secrets below cannot be derived from outside it.
+_SECRET_SEED = secrets.token_bytes(32)
 
 
 def is_account_id(value: str) -> bool:
@@ -29,8 +38,11 @@ def access_key_for(account_id: str) -> str:
 
 
 def secret_key_for(account_id: str) -> str:
-    """A fake secret to pair with ``access_key_for(account_id)``."""
-    return f"sqsmock-secret-{account_id}"
+    """The secret paired with ``access_key_for(account_id)`` in this process (40 characters, as AWS's).
+
+    Hex digits only: it goes into broker URLs (``sqs://KEY:SECRET@host``) unquoted.
+    """
+    return hmac.new(_SECRET_SEED, account_id.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def account_for(access_key_id: str | None, default: str) -> str:

@@ -358,3 +358,25 @@ def test_serve_says_so_on_stderr() -> None:
     assert line.startswith(
         "pytest_sqsmock: WARNING: pytest_sqsmock's SQS server listens on 127.0.0.1, not on a loopback"
     )
+
+
+def test_issued_secrets_cannot_be_derived_from_the_account_and_are_url_safe() -> None:
+    from pytest_sqsmock.service.principals import secret_key_for
+
+    secret = secret_key_for("123456789012")
+    assert "123456789012" not in secret
+    assert len(secret) == 40
+    assert all(c in "0123456789abcdef" for c in secret)  # safe unquoted in sqs://KEY:SECRET@host broker URLs
+    assert secret_key_for("111122223333") != secret
+    other_process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from pytest_sqsmock.service.principals import secret_key_for as s; print(s('123456789012'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert other_process.stdout.strip() != secret  # drawn at random in every process
