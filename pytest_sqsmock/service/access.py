@@ -3,7 +3,7 @@
 The simulation has no IAM: a caller of the owning account is allowed unless
 the queue policy denies it explicitly; a caller of another account needs a
 policy statement that allows it, and never reaches owner-only operations.
-An explicit Deny always wins (reference §14; "Policy evaluation logic",
+An explicit Deny always wins ("Policy evaluation logic",
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 
 A caller stands for its whole account: it matches a ``Principal`` naming the

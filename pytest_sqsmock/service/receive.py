@@ -86,7 +86,8 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         room = MAX_IN_FLIGHT - queue.counts["in_flight"]
         if room <= 0:
             # Standard queues answer a short poll with OverLimit (below); a long poll, and a
-            # FIFO queue at its in-flight maximum, silently get nothing (reference 11.2).
+            # FIFO queue at its in-flight maximum, silently get nothing ("Amazon SQS message quotas",
+            # "Amazon SQS FIFO queue quotas" in the SQS Developer Guide).
             return []
         count = min(limit, room) if queue.settings.fifo else limit
         dead_letter = _dead_letterer(service, queue, now)

@@ -86,7 +86,8 @@ from botocore.exceptions import ClientError
 
 from pytest_sqsmock import Call, QueueView, SqsMock, SqsMockAssertionError
 
-# botocore before 1.34.101 only knows the older name for the same thing (reference §6.5).
+# botocore before 1.34.101 only knows the older name for the same thing (ReceiveMessage in the SQS API Reference:
+# AttributeNames is deprecated in favour of MessageSystemAttributeNames).
 SYSTEM_NAMES = (
     "MessageSystemAttributeNames"
     if "MessageSystemAttributeNames"
