@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
@@ -179,7 +179,7 @@ class Service:
                     self._drive(poll)
                 except BaseException:  # consumers never parked: the poll must not linger and swallow messages
                     if not poll.done():
-                        self.polls.answer(poll, [], self.clock.now_ms())
+                        self.polls.answer(poll, [])
                     raise
             while not poll.done():
                 poll.wake.wait()
@@ -188,8 +188,8 @@ class Service:
         self._last.order = poll.order
         return poll.messages or []
 
-    def await_settled(self, expected: int | None, timeout_s: float) -> int:
-        """Wait (lock held) until every known consumer is parked; the simulation's ``activity`` then.
+    def await_settled(self, expected: int | None, timeout_s: float) -> None:
+        """Wait (lock held) until every known consumer is parked and at least ``expected`` polls wait.
 
         Raises:
             ConsumersBusy: they did not settle within ``timeout_s`` seconds of real time.
@@ -205,7 +205,6 @@ class Service:
                 self.changed.wait(min(remaining, _LIVENESS_CHECK_S))
         finally:
             self._settle_watchers -= 1
-        return self.activity
 
     def settled(self, expected: int | None) -> bool:
         """Whether time may move (lock held): every known consumer parked, at least ``expected`` polls waiting.
@@ -213,17 +212,13 @@ class Service:
         A poll whose caller has gone (a server client that hung up, a cancelled task) ends first:
         it is no parked consumer.
         """
-        self.polls.drop_abandoned(self.clock.now_ms())
+        self.polls.drop_abandoned()
         return self.consumers.settled(expected)
 
     def next_event_ms(self) -> int | None:
         """The earliest moment anything is scheduled: a message turning visible, a move, a poll's deadline."""
         with self.lock:
-            times = [t for queue in self.registry.all_queues() if (t := queue.next_change_ms()) is not None]
-            for extra in (self.next_task_event_ms(), self.polls.next_deadline_ms()):
-                if extra is not None:
-                    times.append(extra)
-        return min(times, default=None)
+            return self._earliest_event_ms(self.registry.all_queues())
 
     def now_ms(self) -> int:
         """The simulation's current time."""
@@ -237,7 +232,7 @@ class Service:
         """Release every waiting long poll; the simulation stays readable."""
         with self.lock:
             self.closed = True
-            self.polls.release_all(self.clock.now_ms())
+            self.polls.release_all()
             self.changed.notify_all()
 
     def catch_up_tasks(self, now_ms: int | None = None) -> None:
@@ -268,10 +263,12 @@ class Service:
 
     def _next_poll_event_ms(self) -> int | None:
         """When something may next become receivable for a waiting poll, or a poll's deadline."""
-        times = [t for queue in self.polls.queues() if (t := queue.next_change_ms()) is not None]
-        for extra in (self.next_task_event_ms(), self.polls.next_deadline_ms()):
-            if extra is not None:
-                times.append(extra)
+        return self._earliest_event_ms(self.polls.queues())
+
+    def _earliest_event_ms(self, queues: Iterable[Queue]) -> int | None:
+        """The first of: a message of ``queues`` turning visible, a move task's move, a poll's deadline."""
+        times = [t for queue in queues if (t := queue.next_change_ms()) is not None]
+        times.extend(t for t in (self.next_task_event_ms(), self.polls.next_deadline_ms()) if t is not None)
         return min(times, default=None)
 
     def _drive(self, poll: Poll) -> None:
@@ -297,7 +294,7 @@ class Service:
                 break
             self.polls.serve(self.clock.now_ms())
             if not poll.done() and ran_out and wake >= poll.deadline_ms:
-                self.polls.answer(poll, [], self.clock.now_ms())
+                self.polls.answer(poll, [])
 
     def _answered(self, poll: Poll) -> None:
         self.activity += 1

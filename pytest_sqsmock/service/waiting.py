@@ -37,7 +37,6 @@ class Poll:
     consumer: Consumer | None  # None: the thread that drives time
     wake: threading.Condition
     messages: list[dict[str, Any]] | None = None
-    answered_at_ms: int | None = None
     # Where the answer falls in the order calls took effect, and when (set by the simulation).
     order: tuple[int, int] | None = None
 
@@ -65,11 +64,11 @@ class WaitingPolls:
         """The queues that polls wait on."""
         return list(self._by_queue)
 
-    def drop_abandoned(self, now_ms: int) -> None:
+    def drop_abandoned(self) -> None:
         """End the polls whose caller has gone (a server client that hung up): they must not take messages."""
         for polls in list(self._by_queue.values()):
             for poll in [p for p in polls if p.consumer is not None and not p.consumer.alive()]:
-                self.answer(poll, [], now_ms)
+                self.answer(poll, [])
 
     def serve(self, now_ms: int) -> None:
         """End the polls whose wait is over, then answer every poll that something is receivable for (lock held).
@@ -81,7 +80,7 @@ class WaitingPolls:
         """
         for polls in list(self._by_queue.values()):
             for poll in [p for p in polls if p.deadline_ms <= now_ms]:
-                self.answer(poll, [], now_ms)
+                self.answer(poll, [])
         while True:
             before = self._progress()
             if not self._serve_once(now_ms) and self._progress() == before:
@@ -93,15 +92,15 @@ class WaitingPolls:
             while polls:
                 poll = polls[0]
                 if queue.deleted:
-                    self.answer(poll, [], now_ms)
+                    self.answer(poll, [])
                     continue
                 if poll.consumer is not None and not poll.consumer.alive():
-                    self.answer(poll, [], now_ms)  # its caller has gone: the messages stay for others
+                    self.answer(poll, [])  # its caller has gone: the messages stay for others
                     continue
                 messages = poll.take(now_ms)
                 if not messages:
                     break
-                self.answer(poll, messages, now_ms)
+                self.answer(poll, messages)
                 handed_out = True
         return handed_out
 
@@ -109,13 +108,13 @@ class WaitingPolls:
         """The earliest deadline of a waiting poll."""
         return min((p.deadline_ms for polls in self._by_queue.values() for p in polls), default=None)
 
-    def release_all(self, now_ms: int) -> None:
+    def release_all(self) -> None:
         """Answer every waiting poll with nothing (the simulation stops)."""
         for polls in list(self._by_queue.values()):
             while polls:
-                self.answer(polls[0], [], now_ms)
+                self.answer(polls[0], [])
 
-    def answer(self, poll: Poll, messages: list[dict[str, Any]], now_ms: int) -> None:
+    def answer(self, poll: Poll, messages: list[dict[str, Any]]) -> None:
         """Give a waiting poll its answer and wake its caller (lock held)."""
         polls = self._by_queue[poll.queue]
         polls.remove(poll)
@@ -123,6 +122,5 @@ class WaitingPolls:
             del self._by_queue[poll.queue]
         self.count -= 1
         poll.messages = messages
-        poll.answered_at_ms = now_ms
         self._on_answer(poll)
         poll.wake.notify()
