@@ -111,7 +111,7 @@ class Consumers:
 
     def learn(self, consumer: Consumer) -> Consumer:
         """The known consumer for ``consumer`` (the same thread or connection is one consumer)."""
-        key = consumer if consumer.key is None else consumer.key
+        key = _key_of(consumer)
         known = self._known.get(key)
         if known is None:
             known = self._known[key] = consumer
@@ -139,12 +139,11 @@ class Consumers:
             self.parked -= 1
         consumer.doing = doing
         if not consumer.awaited:  # a server connection is only known while it waits
-            self._known.pop(consumer if consumer.key is None else consumer.key, None)
+            self._known.pop(_key_of(consumer), None)
 
     def note(self, consumer: Consumer, doing: str) -> None:
         """Record a known consumer's latest call, for diagnostics."""
-        key = consumer if consumer.key is None else consumer.key
-        known = self._known.get(key)
+        known = self._known.get(_key_of(consumer))
         if known is not None:
             known.doing = doing
 
@@ -152,7 +151,10 @@ class Consumers:
         """Known consumers that time must wait for: alive, awaited and not parked."""
         gone = [key for key, consumer in self._known.items() if not consumer.alive()]
         for key in gone:
-            del self._known[key]
+            consumer = self._known.pop(key)
+            if consumer.parked:  # its poll is ended by the simulation; keep the count true meanwhile
+                consumer.parked = False
+                self.parked -= 1
         return [c for c in self._known.values() if c.awaited and not c.parked]
 
     def settled(self, expected: int | None) -> bool:
@@ -169,3 +171,8 @@ class Consumers:
         return "\n".join(
             f"  {c.label}: {'parked in' if c.parked else 'busy since'} {c.doing}" for c in self._known.values()
         )
+
+
+def _key_of(consumer: Consumer) -> object:
+    """What identifies a consumer: its thread or task, else the consumer object itself (a connection)."""
+    return consumer if consumer.key is None else consumer.key
