@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import freezegun
 import pytest
@@ -37,3 +37,18 @@ def test_system_clock_follows_freezegun(sqs_mock: SqsMock) -> None:
         frozen.tick(61)
         [message] = sqs_mock.queue("reminders").visible
         assert message.sent_at.isoformat() == "2030-01-01T12:00:00+00:00"
+
+
+def is_overdue(sent_at: datetime) -> bool:  # code under test that reads the clock itself
+    return datetime.now(timezone.utc) - sent_at > timedelta(minutes=5)
+
+
+def test_drive_makes_application_clocks_follow_virtual_time(sqs_mock: SqsMock) -> None:
+    with freezegun.freeze_time(sqs_mock.now) as frozen:
+        sqs_mock.drive(frozen)  # from now on advance() moves freezegun's clock too
+        sqs_mock.create_queue("reminders")
+        sent = sqs_mock.send("reminders", "call back")
+        assert not is_overdue(sent.sent_at)
+        sqs_mock.advance(timedelta(minutes=6))
+        assert is_overdue(sent.sent_at)
+        assert datetime.now(timezone.utc) == sqs_mock.now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import warnings
@@ -38,9 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with SqsMock(region=args.region, account_id=args.account_id, clock="system") as mock:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SqsMockSecurityWarning)
-            server = mock.server(
-                host=args.host, port=args.port, strict_auth=args.strict_auth, allowed_hosts=args.allowed_host
-            )
+            try:
+                server = mock.server(
+                    host=args.host, port=args.port, strict_auth=args.strict_auth, allowed_hosts=args.allowed_host
+                )
+            except OSError as error:  # the port is taken, or the address is not this machine's
+                print(
+                    f"pytest_sqsmock: cannot listen on {args.host}:{args.port}: "
+                    f"{os.strerror(error.errno) if error.errno else error} "
+                    "(pick another with --port, or --port 0 for any free one)",
+                    file=sys.stderr,
+                )
+                return 2
         for warning in caught:
             if issubclass(warning.category, SqsMockSecurityWarning):
                 print(f"pytest_sqsmock: WARNING: {warning.message}", file=sys.stderr, flush=True)

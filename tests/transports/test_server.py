@@ -220,3 +220,19 @@ def test_serve_from_the_command_line() -> None:
             serve.send_signal(2)  # Ctrl-C
             _, stderr = serve.communicate(timeout=30)
     assert serve.returncode == 0, stderr
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest_sqsmock", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"pytest_sqsmock: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(pick another with --port, or --port 0 for any free one)"
+    ]
