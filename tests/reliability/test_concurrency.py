@@ -26,24 +26,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock
 
-# botocore before 1.34.101 only knows the older name for the same thing (reference §6.5).
-SYSTEM_NAMES = (
-    "MessageSystemAttributeNames"
-    if "MessageSystemAttributeNames"
-    in getattr(
-        botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape,
-        "members",
-        {},
-    )
-    else "AttributeNames"
-)
+from .support import SYSTEM_NAMES
 
 LONG = os.environ.get("SQSMOCK_LONG") == "1"
 WORKERS = 16

@@ -79,25 +79,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
 
-import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sqsmock import Call, QueueView, SqsMock, SqsMockAssertionError
 
-# botocore before 1.34.101 only knows the older name for the same thing (ReceiveMessage in the SQS API Reference:
-# AttributeNames is deprecated in favour of MessageSystemAttributeNames).
-SYSTEM_NAMES = (
-    "MessageSystemAttributeNames"
-    if "MessageSystemAttributeNames"
-    in getattr(
-        botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape,
-        "members",
-        {},
-    )
-    else "AttributeNames"
-)
+from .support import SYSTEM_NAMES
 
 LONG = os.environ.get("SQSMOCK_LONG") == "1"
 ROUNDS = 30 if LONG else 2

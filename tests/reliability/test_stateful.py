@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import boto3
-import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -45,17 +44,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from pytest_sqsmock import SqsMock, mock_sqs
 
-# botocore before 1.34.101 only knows the older name for the same thing (reference §6.5).
-SYSTEM_NAMES = (
-    "MessageSystemAttributeNames"
-    if "MessageSystemAttributeNames"
-    in getattr(
-        botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape,
-        "members",
-        {},
-    )
-    else "AttributeNames"
-)
+from .support import SYSTEM_NAMES
 
 REGION = "us-east-1"
 
