@@ -11,7 +11,7 @@ from pytest_sqsmock.exceptions import (
 )
 from pytest_sqsmock.faults import Fault, Faults
 from pytest_sqsmock.mock import Credentials, SqsMock, mock_sqs
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.transports.server import SqsServer
 from pytest_sqsmock.views import Call, CallError, CallLog, MessageView, QueueView
 

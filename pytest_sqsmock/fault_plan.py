@@ -21,9 +21,9 @@ from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.service.fault_hooks import Take
 from pytest_sqsmock.service.names import split_queue_url
+from pytest_sqsmock.sqs_errors import SqsError
 
 FaultKind = Literal["error", "duplicate_delivery", "reorder", "empty_receive", "lost_delete"]
 

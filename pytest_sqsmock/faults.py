@@ -22,9 +22,9 @@ from collections.abc import Collection
 
 from pytest_sqsmock.fault_plan import ErrorFault, Fault, FaultKind, FaultPlan, QueueMatch, ReorderFault
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.error_catalogue import error_for_code
 from pytest_sqsmock.service.names import split_arn, split_queue_url
 from pytest_sqsmock.service.operations import OPERATIONS
+from pytest_sqsmock.sqs_errors import error_for_code
 from pytest_sqsmock.views import QueueView
 
 __all__ = ["Fault", "Faults", "QueueRef"]

@@ -36,7 +36,13 @@ DOCUMENTED_NAMES = [
 FORBIDDEN = {
     "model": {"botocore", "boto3", "requests", "responses", "pytest", "pytest_sqsmock.service", "pytest_sqsmock.wire"},
     "service": {"botocore", "boto3", "pytest", "pytest_sqsmock.wire", "pytest_sqsmock.transports"},
-    "wire": {"pytest", "pytest_sqsmock.transports", "pytest_sqsmock.mock"},
+    "wire": {
+        "pytest",
+        "pytest_sqsmock.service",
+        "pytest_sqsmock.model",
+        "pytest_sqsmock.transports",
+        "pytest_sqsmock.mock",
+    },
     "transports": {"pytest", "pytest_sqsmock.mock", "pytest_sqsmock.plugin"},
 }
 

@@ -24,7 +24,7 @@ from pytest_sqsmock.clock import to_datetime
 from pytest_sqsmock.model.policy import Principals, Statement
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.conditions import Lookup, conditions_hold, wildcard_match
-from pytest_sqsmock.service.errors import SqsError, access_denied
+from pytest_sqsmock.sqs_errors import SqsError, access_denied
 
 # Operations only the owner can call (reference §4, "Owner-only").
 OWNER_ONLY: Final = frozenset(

@@ -15,12 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.errors import (
-    SqsError,
-    invalid_attribute_name,
-    invalid_attribute_value,
-    unknown_attribute,
-)
 from pytest_sqsmock.service.names import decimal_int
 from pytest_sqsmock.service.policies import (
     DeadLetterResolver,
@@ -29,6 +23,12 @@ from pytest_sqsmock.service.policies import (
     parse_redrive_policy,
     render_redrive_allow_policy,
     render_redrive_policy,
+)
+from pytest_sqsmock.sqs_errors import (
+    SqsError,
+    invalid_attribute_name,
+    invalid_attribute_value,
+    unknown_attribute,
 )
 
 # Field name to new value. Any, because the table picks the fields at run time

@@ -13,17 +13,17 @@ from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access, consumers
 from pytest_sqsmock.service.consumers import Consumers, ConsumersBusy
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.fault_hooks import FaultHooks
+from pytest_sqsmock.service.names import split_queue_url
+from pytest_sqsmock.service.registry import Registry
+from pytest_sqsmock.service.waiting import Poll, Take, WaitingPolls
+from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_action,
     invalid_value,
     missing_parameter,
     queue_does_not_exist,
 )
-from pytest_sqsmock.service.fault_hooks import FaultHooks
-from pytest_sqsmock.service.names import split_queue_url
-from pytest_sqsmock.service.registry import Registry
-from pytest_sqsmock.service.waiting import Poll, Take, WaitingPolls
 
 Params = dict[str, Any]
 Result = dict[str, Any]

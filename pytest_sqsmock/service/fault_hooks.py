@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock.sqs_errors import SqsError
 
 Take = Callable[[int], list[Message]]
 """Takes up to ``n`` visible messages and puts them in flight (``Queue.receive``, bound)."""

@@ -9,12 +9,12 @@ from pytest_sqsmock.model.queue import MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import parse
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, batch_failure, require
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.message_validation import validate_batch_entry_ids
+from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_value,
     receipt_handle_is_invalid,
 )
-from pytest_sqsmock.service.message_validation import validate_batch_entry_ids
 
 
 def delete_message(service: Service, params: Params, context: RequestContext) -> Result:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Final
 
 from pytest_sqsmock.model.attributes import AttributeValue
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_parameter_value,
     unsupported_operation,

@@ -13,7 +13,14 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from pytest_sqsmock.model.attributes import AttributeValue
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.message_attributes import (
+    ALLOWED_CHARACTERS,
+    FORBIDDEN_CHARACTER,
+    message_size,
+    parse_message_attributes,
+    parse_system_attributes,
+)
+from pytest_sqsmock.sqs_errors import (
     batch_entry_ids_not_distinct,
     empty_batch_request,
     invalid_batch_entry_id,
@@ -21,13 +28,6 @@ from pytest_sqsmock.service.errors import (
     invalid_value,
     missing_parameter,
     too_many_entries_in_batch_request,
-)
-from pytest_sqsmock.service.message_attributes import (
-    ALLOWED_CHARACTERS,
-    FORBIDDEN_CHARACTER,
-    message_size,
-    parse_message_attributes,
-    parse_system_attributes,
 )
 
 __all__ = [

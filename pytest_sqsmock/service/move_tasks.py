@@ -19,14 +19,14 @@ from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, caller_of, optional_in_range, require
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.names import split_arn
+from pytest_sqsmock.service.policies import same_account_and_region
+from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_parameter_value,
     invalid_value,
     resource_not_found,
 )
-from pytest_sqsmock.service.names import split_arn
-from pytest_sqsmock.service.policies import same_account_and_region
 
 MAX_RATE_PER_S: Final = 500
 MAX_LISTED_TASKS: Final = 10

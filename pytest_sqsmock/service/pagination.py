@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from pytest_sqsmock.service.errors import invalid_value
+from pytest_sqsmock.sqs_errors import invalid_value
 
 MAX_PAGE = 1000
 

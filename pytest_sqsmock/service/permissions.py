@@ -11,8 +11,8 @@ from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.access import OWNER_ONLY
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, require
-from pytest_sqsmock.service.errors import invalid_value, over_limit
 from pytest_sqsmock.service.principals import is_account_id
+from pytest_sqsmock.sqs_errors import invalid_value, over_limit
 
 MAX_ACTIONS: Final = 7
 _LABEL: Final = re.compile(r"[A-Za-z0-9_-]{1,80}")

@@ -27,13 +27,13 @@ from pytest_sqsmock.model.settings import (
     RedrivePolicy,
 )
 from pytest_sqsmock.service.conditions import is_valid
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.names import decimal_int, split_arn
+from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_attribute_value,
     invalid_value,
     over_limit,
 )
-from pytest_sqsmock.service.names import decimal_int, split_arn
 
 DeadLetterResolver = Callable[[str], "QueueSettings | None"]
 """Looks a dead-letter queue ARN up: its settings, or ``None`` when no such queue exists."""

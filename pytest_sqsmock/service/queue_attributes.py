@@ -16,12 +16,12 @@ from typing import Final
 
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.service.attribute_specs import SPECS, AttributeRequest, Changes
-from pytest_sqsmock.service.errors import (
+from pytest_sqsmock.service.policies import DeadLetterResolver
+from pytest_sqsmock.sqs_errors import (
     invalid_attribute_name,
     invalid_parameter_value,
     unknown_attribute,
 )
-from pytest_sqsmock.service.policies import DeadLetterResolver
 
 __all__ = [
     "ALL_ATTRIBUTE_NAMES",

@@ -9,12 +9,6 @@ from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
-from pytest_sqsmock.service.errors import (
-    purge_queue_in_progress,
-    queue_deleted_recently,
-    queue_does_not_exist,
-    queue_name_exists,
-)
 from pytest_sqsmock.service.names import queue_arn, queue_url
 from pytest_sqsmock.service.pagination import page
 from pytest_sqsmock.service.queue_attributes import (
@@ -23,6 +17,12 @@ from pytest_sqsmock.service.queue_attributes import (
     parse_create_attributes,
     render_attributes,
     validate_queue_name,
+)
+from pytest_sqsmock.sqs_errors import (
+    purge_queue_in_progress,
+    queue_deleted_recently,
+    queue_does_not_exist,
+    queue_name_exists,
 )
 
 RECREATE_WAIT_MS = 60_000

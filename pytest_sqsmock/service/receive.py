@@ -11,13 +11,13 @@ from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import issue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, optional_in_range
-from pytest_sqsmock.service.errors import invalid_value, over_limit
 from pytest_sqsmock.service.message_validation import (
     filter_message_attributes,
     select_system_attribute_names,
     validate_fifo_id,
 )
 from pytest_sqsmock.service.policies import allows_source
+from pytest_sqsmock.sqs_errors import invalid_value, over_limit
 
 
 def receive_message(service: Service, params: Params, context: RequestContext) -> Result:

@@ -5,20 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pytest_sqsmock.ids import random_uuid
 from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
 from pytest_sqsmock.model.fifo import SentRecord
-from pytest_sqsmock.model.ids import random_uuid
 from pytest_sqsmock.model.message import NO_ATTRIBUTES, Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, batch_failure
-from pytest_sqsmock.service.errors import (
-    SqsError,
-    batch_request_too_long,
-    invalid_parameter_value,
-    invalid_value,
-    missing_parameter,
-)
 from pytest_sqsmock.service.message_validation import (
     message_size,
     parse_message_attributes,
@@ -27,6 +20,13 @@ from pytest_sqsmock.service.message_validation import (
     validate_body,
     validate_delay_seconds,
     validate_fifo_id,
+)
+from pytest_sqsmock.sqs_errors import (
+    SqsError,
+    batch_request_too_long,
+    invalid_parameter_value,
+    invalid_value,
+    missing_parameter,
 )
 
 MAX_BATCH_BYTES = 1_048_576

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, require
-from pytest_sqsmock.service.errors import invalid_parameter_value
+from pytest_sqsmock.sqs_errors import invalid_parameter_value
 
 MAX_TAGS = 50
 MAX_KEY_LENGTH = 128

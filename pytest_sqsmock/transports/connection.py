@@ -29,7 +29,7 @@ from typing import Final
 import h11
 
 from pytest_sqsmock.service import consumers
-from pytest_sqsmock.service.errors import SqsError, internal_failure, unknown_operation
+from pytest_sqsmock.sqs_errors import SqsError, internal_failure, unknown_operation
 from pytest_sqsmock.transports import admission, refusals
 from pytest_sqsmock.transports.admission import Admission
 from pytest_sqsmock.transports.limits import SMALL_REQUEST_BYTES, BodyBudget, ServerLimits
@@ -318,9 +318,9 @@ def _malformed(problem: h11.RemoteProtocolError) -> SqsError:
     """Bytes that are not HTTP/1.1 as h11 reads it: a 4xx (h11's hint, 431 for a head too large), never a 5xx."""
     error = refusals.invalid_http_request(f"{problem}.")
     status = problem.error_status_hint if 400 <= problem.error_status_hint < 500 else 400
-    return SqsError(error.shape, error.code, error.message, status, error.namespace)
+    return error.with_status(status)
 
 
 def _too_large_head() -> SqsError:
     error = refusals.invalid_http_request("the request line and headers are too large.")
-    return SqsError(error.shape, error.code, error.message, 431, error.namespace)
+    return error.with_status(431)

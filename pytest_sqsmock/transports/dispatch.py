@@ -16,8 +16,8 @@ from pytest_sqsmock.clock import VirtualClock
 from pytest_sqsmock.exceptions import SqsMockAssertionError
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.errors import SqsError, internal_failure, invalid_parameter_value
 from pytest_sqsmock.service.principals import account_for, sender_id_for
+from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parameter_value
 from pytest_sqsmock.wire.codec import (
     decode_request,
     detect_protocol,

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pytest_sqsmock.service.error_catalogue import error_for_code
-from pytest_sqsmock.service.errors import CORAL, SqsError
+from pytest_sqsmock.sqs_errors import TABLE, SqsError, error_for_code
 from pytest_sqsmock.wire.codec import Protocol, detect_protocol, encode_error, new_request_id
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
@@ -36,7 +35,7 @@ SECURITY_README = "README#security"
 
 def missing_authentication_token() -> SqsError:
     """No SigV4 signature at all (no ``Authorization`` header, no ``X-Amz-Signature``)."""
-    return error_for_code("MissingAuthenticationToken", "Request is missing Authentication Token")
+    return error_for_code("MissingAuthenticationToken")
 
 
 def incomplete_signature(message: str) -> SqsError:
@@ -46,30 +45,20 @@ def incomplete_signature(message: str) -> SqsError:
 
 def signature_does_not_match(detail: str = "") -> SqsError:
     """A signature made with another secret (or over other bytes) than the key's."""
-    message = (
-        "The request signature we calculated does not match the signature you provided. "
-        "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-    )
-    return SqsError(
-        "SignatureDoesNotMatch", "SignatureDoesNotMatch", f"{message}{detail}", 403, CORAL, sender_fault=True
-    )
+    return error_for_code("SignatureDoesNotMatch", f"{TABLE['SignatureDoesNotMatch'].message}{detail}")
 
 
 def invalid_client_token_id() -> SqsError:
     """An access key id the simulation did not issue, under ``strict_auth``."""
-    return error_for_code("InvalidClientTokenId", "The security token included in the request is invalid.")
+    return error_for_code("InvalidClientTokenId")
 
 
 def from_a_web_page() -> SqsError:
     """A request a browser sent on a web page's behalf (``Origin``, ``Sec-Fetch-Site``): never served."""
-    return SqsError(
-        "AccessDenied",
+    return error_for_code(
         "AccessDenied",
         "Access to the resource is denied. pytest_sqsmock's server does not serve requests that a web browser "
         f"sends on behalf of a page (an Origin or cross-site Sec-Fetch-Site header); see {SECURITY_README}",
-        403,
-        CORAL,
-        sender_fault=True,
     )
 
 
@@ -80,25 +69,17 @@ def service_unavailable() -> SqsError:
 
 def invalid_http_request(reason: str) -> SqsError:
     """A request that is not well-formed HTTP/1.1, or that this server will not place."""
-    return SqsError("InvalidHttpRequest", "InvalidHttpRequest", f"Invalid HTTP request. Reason: {reason}", 400, CORAL)
+    return error_for_code("InvalidHttpRequest", f"Invalid HTTP request. Reason: {reason}")
 
 
 def request_too_large(limit: int) -> SqsError:
     """A body over the server's size limit (413, from the headers when they announce it)."""
-    return SqsError(
-        "RequestEntityTooLarge", "RequestEntityTooLarge", f"HTTP content length exceeded {limit} bytes.", 413, CORAL
-    )
+    return error_for_code("RequestEntityTooLarge", f"HTTP content length exceeded {limit} bytes.")
 
 
 def request_timeout() -> SqsError:
     """A request that did not arrive whole in time (408)."""
-    return SqsError(
-        "RequestTimeout",
-        "RequestTimeout",
-        "Your socket connection to the server was not read from or written to within the timeout period.",
-        408,
-        CORAL,
-    )
+    return error_for_code("RequestTimeout")
 
 
 def host_not_allowed(host: str) -> SqsError:

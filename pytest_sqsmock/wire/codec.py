@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from pytest_sqsmock.model.ids import random_uuid
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.ids import random_uuid
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire import json_protocol, query_protocol
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import service_shapes
@@ -97,7 +97,7 @@ def decode_request(request: HttpRequest) -> DecodedRequest:
     queue_url = _queue_url_of_path(request.url)
     if queue_url is not None:
         if protocol == "query" and operation in _NOT_ON_QUEUE_URL:
-            raise errors.invalid_action(operation)
+            raise sqs_errors.invalid_action(operation)
         if "QueueUrl" not in params:
             input_shape = service_shapes().operations[operation].input
             if input_shape is not None and "QueueUrl" in input_shape.members:

@@ -13,8 +13,8 @@ from base64 import b64decode, b64encode
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import INT32, INT64, Shape, service_shapes
 
@@ -72,7 +72,7 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     prefix, _, name = target.partition(".")
     operation = model.operations.get(name) if prefix == model.json_target_prefix else None
     if operation is None:
-        raise errors.invalid_action(name or target)
+        raise sqs_errors.invalid_action(name or target)
     document = _parse_body(request.body)
     if operation.input is None:
         return operation.name, {}
@@ -81,7 +81,7 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     except _Mismatch as mismatch:
         where = ".".join(reversed(mismatch.path)) or "the request body"
         message = f"Expected {mismatch.expected} for {where}, found {mismatch.found}."
-        raise errors.serialization_error(message) from None
+        raise sqs_errors.serialization_error(message) from None
     return operation.name, params
 
 
@@ -92,9 +92,9 @@ def _parse_body(body: bytes) -> dict[str, Any]:
         text = body.decode("utf-8")  # strict: json.loads(bytes) would let encoded surrogates through
         document = json.loads(text)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise errors.serialization_error("The request body is not valid JSON.") from None
+        raise sqs_errors.serialization_error("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
-        raise errors.serialization_error(f"Expected an object for the request body, found {_kind(document)}.")
+        raise sqs_errors.serialization_error(f"Expected an object for the request body, found {_kind(document)}.")
     return document
 
 

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import INT32, INT64, Shape, service_shapes
 
@@ -130,10 +130,10 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     action = flat.pop("Action", None)
     flat.pop("Version", None)
     if not action:
-        raise errors.unknown_operation()
+        raise sqs_errors.unknown_operation()
     operation = service_shapes().operations.get(action)
     if operation is None:
-        raise errors.invalid_action(action)
+        raise sqs_errors.invalid_action(action)
     if operation.input is None:
         return operation.name, {}
     return operation.name, _decode_structure(operation.input, "", flat, _children(flat))
@@ -149,7 +149,7 @@ def _form(text: str, where: str) -> dict[str, str]:
 
 def _not_utf8(where: str) -> SqsError:
     # AWS's text for this is not recorded; the code is SQS's generic validation error.
-    return errors.invalid_parameter_value(f"The request {where} is not valid UTF-8.")
+    return sqs_errors.invalid_parameter_value(f"The request {where} is not valid UTF-8.")
 
 
 def _children(flat: dict[str, str]) -> dict[str, set[str]]:
@@ -233,16 +233,16 @@ def _scalar(shape: Shape, raw: str, key: str) -> Any:
         low, high = _RANGES[kind]
         if len(raw) <= 21 and _INTEGER.fullmatch(raw) and low <= int(raw) <= high:
             return int(raw)
-        raise errors.invalid_value(raw, key, "Must be an integer.")
+        raise sqs_errors.invalid_value(raw, key, "Must be an integer.")
     if kind == "boolean":
         lowered = raw.lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise errors.invalid_value(raw, key, "Must be true or false.")
+        raise sqs_errors.invalid_value(raw, key, "Must be true or false.")
     try:
         return b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
-        raise errors.invalid_value(raw, key, "Must be base64-encoded.") from None
+        raise sqs_errors.invalid_value(raw, key, "Must be base64-encoded.") from None
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -11,7 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock, mock_sqs
-from pytest_sqsmock.service.error_catalogue import CATALOGUE
+from pytest_sqsmock.sqs_errors import TABLE
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
@@ -101,7 +101,7 @@ def test_without_retries_the_first_failure_surfaces(sqs_mock: SqsMock, url: str)
     sqs.send_message(QueueUrl=url, MessageBody="x")  # only the next call failed
 
 
-MODELED = sorted({spec.shape for spec in CATALOGUE.values() if spec.namespace == "com.amazonaws.sqs"})
+MODELED = sorted({spec.shape for spec in TABLE.values() if spec.namespace == "com.amazonaws.sqs"})
 # botocore before 1.34.90 carries the query-era model: fewer error shapes, fewer exception classes.
 QUERY_ERA = botocore.session.get_session().get_service_model("sqs").protocol == "query"
 
@@ -117,7 +117,7 @@ def test_modeled_codes_raise_botocores_modeled_exception(sqs_mock: SqsMock, url:
     sqs = boto3.client("sqs", region_name="us-east-1", config=NO_RETRIES)
     if QUERY_ERA and not hasattr(sqs.exceptions, shape):
         pytest.skip(f"the installed botocore's SQS model has no {shape} exception class")
-    spec = CATALOGUE[shape]
+    spec = TABLE[shape]
     sqs_mock.faults.fail_next("GetQueueAttributes", code=spec.code)
 
     with pytest.raises(getattr(sqs.exceptions, shape)) as excinfo:

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_sqsmock.model.attributes import AttributeValue
-from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.service.message_attributes import is_valid_number
 from pytest_sqsmock.service.message_validation import (
     RECEIVE_SYSTEM_ATTRIBUTE_NAMES,
@@ -23,6 +22,7 @@ from pytest_sqsmock.service.message_validation import (
     validate_delay_seconds,
     validate_fifo_id,
 )
+from pytest_sqsmock.sqs_errors import SqsError
 
 ALLOWED_SET = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
 

@@ -13,7 +13,6 @@ from pytest_sqsmock.model.settings import (
     RedriveAllowPolicy,
     RedrivePolicy,
 )
-from pytest_sqsmock.service.errors import SqsError
 from pytest_sqsmock.service.queue_attributes import (
     ALL_ATTRIBUTE_NAMES,
     DYNAMIC_ATTRIBUTE_NAMES,
@@ -23,6 +22,7 @@ from pytest_sqsmock.service.queue_attributes import (
     render_attributes,
     validate_queue_name,
 )
+from pytest_sqsmock.sqs_errors import SqsError
 
 ARN = "arn:aws:sqs:us-east-1:123456789012:"
 DLQ = ARN + "dlq"

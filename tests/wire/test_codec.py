@@ -13,8 +13,8 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire import codec
 from pytest_sqsmock.wire.codec import DecodedRequest, SigningScope
 from pytest_sqsmock.wire.http import HttpRequest
@@ -93,7 +93,7 @@ def test_queue_less_actions_on_a_queue_url_are_invalid(action: str) -> None:
 def test_encoders_dispatch_on_protocol() -> None:
     assert codec.encode_result("json", "DeleteQueue", None, "r").headers["Content-Type"] == "application/x-amz-json-1.0"
     assert codec.encode_result("query", "DeleteQueue", None, "r").headers["Content-Type"] == "text/xml"
-    error = errors.queue_does_not_exist()
+    error = sqs_errors.queue_does_not_exist()
     assert codec.encode_error("json", error, "r").body.startswith(b'{"__type"')
     assert codec.encode_error("query", error, "r").body.startswith(b"<?xml")
 
@@ -253,7 +253,7 @@ def test_errors_reach_botocore_with_legacy_code_and_modeled_class(
     protocol: tuple[str, Path | None],
 ) -> None:
     def service(call: DecodedRequest) -> dict[str, Any]:
-        raise errors.queue_does_not_exist(query=call.protocol == "query")
+        raise sqs_errors.queue_does_not_exist(query=call.protocol == "query")
 
     client = _client(service, [], data_path=protocol[1])
     with pytest.raises(ClientError) as caught:
@@ -261,3 +261,11 @@ def test_errors_reach_botocore_with_legacy_code_and_modeled_class(
     assert caught.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
     assert isinstance(caught.value, client.exceptions.QueueDoesNotExist)
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_every_error_row_has_its_own_shape_and_code() -> None:
+    shapes = [row.shape for row in sqs_errors.ROWS]
+    codes = [row.code for row in sqs_errors.ROWS]
+    assert len(set(shapes)) == len(shapes)
+    assert len(set(codes)) == len(codes)
+    assert all(sqs_errors.TABLE[row.shape] is row and sqs_errors.TABLE[row.code] is row for row in sqs_errors.ROWS)

@@ -9,8 +9,8 @@ from botocore.model import ServiceModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire import json_protocol
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
@@ -135,8 +135,8 @@ def test_unknown_operation_is_invalid_action(target: str, action: str) -> None:
     request = HttpRequest("POST", "https://sqs.us-east-1.amazonaws.com/", {"X-Amz-Target": target}, b"{}")
     error = decode_error(request)
     assert (error.code, error.message) == (
-        errors.invalid_action(action).code,
-        errors.invalid_action(action).message,
+        sqs_errors.invalid_action(action).code,
+        sqs_errors.invalid_action(action).message,
     )
 
 
@@ -273,7 +273,7 @@ def test_operation_without_output_returns_empty_object(
 
 
 def test_encodes_error_exactly_as_reference_2_2() -> None:
-    response = json_protocol.encode_error(errors.queue_does_not_exist(), "2f0b")
+    response = json_protocol.encode_error(sqs_errors.queue_does_not_exist(), "2f0b")
     assert response.status == 400
     assert response.headers == {
         "Content-Type": "application/x-amz-json-1.0",
@@ -286,20 +286,20 @@ def test_encodes_error_exactly_as_reference_2_2() -> None:
 
 
 def test_error_status_namespace_key_and_fault_come_from_the_error() -> None:
-    denied = json_protocol.encode_error(errors.access_denied("no"), "r")
+    denied = json_protocol.encode_error(sqs_errors.access_denied("no"), "r")
     assert denied.status == 403
     assert json.loads(denied.body) == {
         "__type": "com.amazon.coral.service#AccessDeniedException",
         "Message": "no",
     }
     assert denied.headers["x-amzn-query-error"] == "AccessDenied;Sender"
-    internal = json_protocol.encode_error(errors.internal_failure(), "r")
+    internal = json_protocol.encode_error(sqs_errors.internal_failure(), "r")
     assert internal.status == 500
     assert internal.headers["x-amzn-query-error"] == "InternalFailure;Receiver"
 
 
 def test_botocore_reads_legacy_code_and_modeled_shape_from_error() -> None:
-    response = json_protocol.encode_error(errors.purge_queue_in_progress("q1"), "r")
+    response = json_protocol.encode_error(sqs_errors.purge_queue_in_progress("q1"), "r")
     parsed = create_parser("json").parse(
         {
             "status_code": response.status,

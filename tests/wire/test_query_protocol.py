@@ -18,8 +18,8 @@ from botocore.model import ServiceModel
 from botocore.parsers import QueryParser
 from botocore.serialize import QuerySerializer
 
-from pytest_sqsmock.service import errors
-from pytest_sqsmock.service.errors import SqsError
+from pytest_sqsmock import sqs_errors
+from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.wire import query_protocol
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import service_shapes
@@ -323,7 +323,7 @@ def test_escapes_quotes_and_carriage_returns_like_sqs() -> None:
 
 
 def test_encodes_error_as_reference_2_3() -> None:
-    response = query_protocol.encode_error(errors.empty_batch_request("DeleteMessageBatch"), "d26e")
+    response = query_protocol.encode_error(sqs_errors.empty_batch_request("DeleteMessageBatch"), "d26e")
     assert response.status == 400
     assert response.headers == {"Content-Type": "text/xml", "x-amzn-RequestId": "d26e"}
     assert response.body.decode() == (
@@ -335,7 +335,7 @@ def test_encodes_error_as_reference_2_3() -> None:
 
 
 def test_botocore_parses_errors_with_legacy_code() -> None:
-    response = query_protocol.encode_error(errors.queue_does_not_exist(query=True), "r")
+    response = query_protocol.encode_error(sqs_errors.queue_does_not_exist(query=True), "r")
     parsed = QueryParser().parse(
         {
             "status_code": response.status,
