@@ -54,6 +54,21 @@ class SystemClock:
         return _wall_ms()
 
 
+class Traveller(Protocol):
+    """freezegun's frozen factory or time-machine's traveller: they both ``move_to``."""
+
+    def move_to(self, destination: datetime) -> object:
+        """Jump to ``destination``."""
+        ...
+
+
 def to_datetime(epoch_ms: int) -> datetime:
     """An aware UTC datetime for an epoch-milliseconds time."""
     return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc)
+
+
+def to_ms(when: datetime) -> int:
+    """Epoch milliseconds of a datetime (naive means UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return round(when.timestamp() * 1000)

@@ -14,33 +14,19 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from pytest_sqsmock.model.addresses import QueueAddress, split_queue_url
 from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.fault_hooks import Take
-from pytest_sqsmock.service.names import split_queue_url
 from pytest_sqsmock.sqs_errors import SqsError
 
 FaultKind = Literal["error", "duplicate_delivery", "reorder", "empty_receive", "lost_delete"]
 
 _MASK64 = (1 << 64) - 1
-
-
-@dataclass(frozen=True, slots=True)
-class QueueMatch:
-    """The queue a fault targets; ``None`` fields match any account or region."""
-
-    name: str
-    account_id: str | None
-    region: str | None
-
-    def matches(self, name: str, account_id: str, region: str) -> bool:
-        """Whether a queue with these coordinates is the target."""
-        return name == self.name and self.account_id in (None, account_id) and self.region in (None, region)
 
 
 class Fault:
@@ -61,7 +47,7 @@ class Fault:
         times: int | None,
         probability: float | None,
         seed: int,
-        queue: QueueMatch | None,
+        queue: QueueAddress | None,
     ) -> None:
         self.kind: FaultKind = kind
         self.description = description
@@ -234,7 +220,7 @@ class FaultPlan:
         return any(fault.draw() for fault in self._candidates(kind, queue))
 
 
-def _names(match: QueueMatch, params: Mapping[str, Any], context: RequestContext) -> bool:
+def _names(match: QueueAddress, params: Mapping[str, Any], context: RequestContext) -> bool:
     """Whether a request names the queue ``match`` describes (``QueueUrl``, else ``QueueName``)."""
     url = params.get("QueueUrl") or context.path_queue_url
     if url is not None:

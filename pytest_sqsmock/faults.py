@@ -20,17 +20,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
-from pytest_sqsmock.fault_plan import ErrorFault, Fault, FaultKind, FaultPlan, QueueMatch, ReorderFault
+from pytest_sqsmock.fault_plan import ErrorFault, Fault, FaultKind, FaultPlan, ReorderFault
+from pytest_sqsmock.model.addresses import QueueAddress
+from pytest_sqsmock.references import QueueRef, address_of, label_of
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.names import split_arn, split_queue_url
 from pytest_sqsmock.service.operations import OPERATIONS
 from pytest_sqsmock.sqs_errors import error_for_code
-from pytest_sqsmock.views import QueueView
 
 __all__ = ["Fault", "Faults", "QueueRef"]
-
-QueueRef = str | QueueView
-"""A queue: name, URL, ARN or view. A bare name matches that name in every account and region."""
 
 ANY_OPERATION = "*"
 
@@ -146,7 +143,7 @@ class Faults:
             ValueError: a FIFO queue.
         """
         match = _match(queue, standard_only=True)
-        fault = ReorderFault(self._plan, seed, description=f"reorder({_label(queue)!r}, seed={seed})", queue=match)
+        fault = ReorderFault(self._plan, seed, description=f"reorder({label_of(queue)!r}, seed={seed})", queue=match)
         self._plan.add(fault, resync_order=True)
         return fault
 
@@ -223,7 +220,7 @@ class Faults:
                 raise ValueError(f"{name!r} is not an SQS operation.{hint} Use {ANY_OPERATION!r} for any.")
         error = error_for_code(code, message)
         _check_trigger(times, probability)
-        where = "" if queue is None else f" on {_label(queue)!r}"
+        where = "" if queue is None else f" on {label_of(queue)!r}"
         fault = ErrorFault(
             self._plan,
             None if ANY_OPERATION in names else frozenset(names),
@@ -245,20 +242,15 @@ class Faults:
             times = 1
         match = _match(queue, standard_only=kind != "empty_receive")
         trigger = f"times={times}" if probability is None else f"probability={probability}, seed={seed}"
-        description = f"{kind}({_label(queue)!r}, {trigger})"
+        description = f"{kind}({label_of(queue)!r}, {trigger})"
         fault = Fault(self._plan, kind, description, times=times, probability=probability, seed=seed, queue=match)
         self._plan.add(fault)
         return fault
 
 
-def _match(queue: QueueRef, *, standard_only: bool) -> QueueMatch:
-    if isinstance(queue, QueueView):
-        match = QueueMatch(queue.name, queue.account_id, queue.region)
-    elif (arn := split_arn(queue)) is not None:
-        match = QueueMatch(arn[2], arn[1], arn[0])
-    elif (parts := split_queue_url(queue)) is not None:
-        match = QueueMatch(parts[1], parts[0], None)
-    else:
+def _match(queue: QueueRef, *, standard_only: bool) -> QueueAddress:
+    match = address_of(queue)
+    if match is None:
         raise ValueError(f"{queue!r} is neither a queue name, URL nor ARN")
     if standard_only and match.name.endswith(".fifo"):
         raise ValueError(
@@ -273,7 +265,3 @@ def _check_trigger(times: int | None, probability: float | None) -> None:
         raise ValueError(f"times must be a positive int, got {times!r}")
     if probability is not None and not 0 < probability <= 1:
         raise ValueError(f"probability must be in (0, 1], got {probability!r}")
-
-
-def _label(queue: QueueRef) -> str:
-    return queue.name if isinstance(queue, QueueView) else queue

@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.mock_base import MockState, as_mock
-from pytest_sqsmock.service.names import split_arn
+from pytest_sqsmock.model.addresses import split_arn
 from pytest_sqsmock.views import MessageView, QueueView
 
 

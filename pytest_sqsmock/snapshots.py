@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pytest_sqsmock.exceptions import UnknownQueueError
+from pytest_sqsmock.model.addresses import default_endpoint, queue_url, split_arn
 from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.references import QueueRef, address_of
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.names import default_endpoint, queue_url, split_arn, split_queue_url
 from pytest_sqsmock.service.queue_attributes import render_attributes
 from pytest_sqsmock.service.queues import dynamic_attributes
 from pytest_sqsmock.views import MessageView, QueueView
@@ -13,16 +14,18 @@ from pytest_sqsmock.views import MessageView, QueueView
 Coordinates = tuple[str, str, str]  # (account_id, name, region)
 
 
-def coordinates(name_or_url: str, *, region: str | None, account_id: str | None, default: Coordinates) -> Coordinates:
-    """Where a queue named by name, URL or ARN lives; ``default`` fills in account and region."""
-    arn = split_arn(name_or_url)
-    if arn is not None:
-        return arn[1], arn[2], arn[0]
-    parts = split_queue_url(name_or_url)
-    if parts is None:
-        raise UnknownQueueError(f"{name_or_url!r} is neither a queue name, URL nor ARN")
-    account, name = parts
-    return account_id or account or default[0], name, region or _region_of_url(name_or_url) or default[2]
+def coordinates(queue: QueueRef, *, region: str | None, account_id: str | None, default: Coordinates) -> Coordinates:
+    """Where a queue named by name, URL, ARN or view lives; ``default`` fills in account and region.
+
+    Raises:
+        UnknownQueueError: ``queue`` names no queue.
+    """
+    address = address_of(queue)
+    if address is None:
+        raise UnknownQueueError(f"{queue!r} is neither a queue name, URL nor ARN")
+    if isinstance(queue, QueueView) or split_arn(queue) is not None:
+        return address.account_id or default[0], address.name, address.region or default[2]
+    return account_id or address.account_id or default[0], address.name, region or address.region or default[2]
 
 
 def find(service: Service, where: Coordinates) -> QueueView:
@@ -110,11 +113,3 @@ def _unknown_queue_message(service: Service, name: str, account: str, region: st
         f"Other places with a queue {name!r}: {', '.join(elsewhere) or 'none'}.\n"
         "  Pass region= / account_id= to sqs_mock.queue(); see README#regions-and-accounts"
     )
-
-
-def _region_of_url(url: str) -> str | None:
-    if "://" not in url:
-        return None
-    host = url.split("://", 1)[1].split("/", 1)[0]
-    labels = host.split(".")
-    return labels[1] if len(labels) >= 4 and labels[0] in ("sqs", "sqs-fips") else None

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pytest_sqsmock.model.addresses import decimal_int
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.names import decimal_int
 from pytest_sqsmock.service.policies import (
     DeadLetterResolver,
     parse_policy,

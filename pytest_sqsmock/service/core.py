@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
+from pytest_sqsmock.model.addresses import split_queue_url
 from pytest_sqsmock.model.move_task import MoveTaskBook
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access, consumers
 from pytest_sqsmock.service.consumers import Consumers, ConsumersBusy
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.fault_hooks import FaultHooks
-from pytest_sqsmock.service.names import split_queue_url
 from pytest_sqsmock.service.registry import Registry
 from pytest_sqsmock.service.waiting import Poll, Take, WaitingPolls
 from pytest_sqsmock.sqs_errors import (

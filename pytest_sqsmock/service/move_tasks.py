@@ -14,12 +14,12 @@ import binascii
 import json
 from typing import Final
 
+from pytest_sqsmock.model.addresses import split_arn
 from pytest_sqsmock.model.move_task import MoveTask
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, caller_of, optional_in_range, require
-from pytest_sqsmock.service.names import split_arn
 from pytest_sqsmock.service.policies import same_account_and_region
 from pytest_sqsmock.sqs_errors import (
     SqsError,

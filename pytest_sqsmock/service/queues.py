@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pytest_sqsmock.model.addresses import queue_arn, queue_url
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.service import access
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
-from pytest_sqsmock.service.names import queue_arn, queue_url
 from pytest_sqsmock.service.pagination import page
 from pytest_sqsmock.service.queue_attributes import (
     apply_set_attributes,

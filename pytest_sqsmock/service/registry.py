@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pytest_sqsmock.model.addresses import split_arn
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service.names import split_arn
 
 
 @dataclass

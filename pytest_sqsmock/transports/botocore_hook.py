@@ -22,6 +22,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
 
 from pytest_sqsmock.exceptions import NetworkBlockedError
+from pytest_sqsmock.model.addresses import is_sqs_host
 from pytest_sqsmock.transports import network_guard
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
@@ -149,7 +150,7 @@ def is_sqs(request: AWSPreparedRequest) -> bool:
         return True
     # Unsigned requests: only the SQS endpoint host tells.
     host = request.url.split("://", 1)[-1].split("/", 1)[0]
-    return host.startswith(("sqs.", "sqs-fips.")) or host.endswith("queue.amazonaws.com")
+    return is_sqs_host(host)
 
 
 def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pytest_sqsmock.clock import VirtualClock
 from pytest_sqsmock.exceptions import SqsMockAssertionError
+from pytest_sqsmock.model.addresses import sqs_host_region
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.principals import account_for, sender_id_for
@@ -152,8 +153,4 @@ class Dispatcher:
 
 
 def _region_of_host(url: str) -> str | None:
-    host = urlsplit(url).hostname or ""
-    labels = host.split(".")
-    if len(labels) >= 4 and labels[0] in ("sqs", "sqs-fips"):
-        return labels[1]
-    return None
+    return sqs_host_region(urlsplit(url).hostname or "")

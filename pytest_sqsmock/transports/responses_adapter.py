@@ -17,20 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import responses
 
+from pytest_sqsmock.model.addresses import SQS_HOST
 from pytest_sqsmock.transports.botocore_hook import Answer
 from pytest_sqsmock.wire.http import HttpRequest
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
-SQS_URL = re.compile(
-    r"https?://(?:"
-    r"sqs(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?"  # sqs.<region>.amazonaws.com, FIPS, China
-    r"|sqs\.[a-z0-9-]+\.api\.aws"  # dual-stack
-    r"|(?:[a-z0-9-]+\.)?queue\.amazonaws\.com"  # legacy hosts older clients still use
-    r")(?::\d+)?(?:[/?#].*)?\Z",
-    re.IGNORECASE | re.DOTALL,
-)
+SQS_URL = re.compile(rf"https?://(?:{SQS_HOST.pattern})(?::\d+)?(?:[/?#].*)?\Z", re.IGNORECASE | re.DOTALL)
 METHODS = ("POST", "GET")
 
 
