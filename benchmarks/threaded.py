@@ -358,7 +358,7 @@ def run_until_step(side_name: str, budget: Budget, size: int) -> Timing:
             def run(steps: int) -> tuple[int, int, int]:
                 """Run ``steps`` redeliveries: (wall ns, CPU ns, steps taken)."""
                 target = consumer.received + steps
-                before_ms = sqs.now_ms
+                before_ms = sqs.simulation.now_ms
                 cpu_start = time.process_time_ns()
                 start = time.perf_counter_ns()
                 sqs.run_until(
@@ -367,7 +367,7 @@ def run_until_step(side_name: str, budget: Budget, size: int) -> Timing:
                     max_steps=2 * steps + 10,
                 )
                 wall, cpu = time.perf_counter_ns() - start, time.process_time_ns() - cpu_start
-                taken = (sqs.now_ms - before_ms) // (STEP_VISIBILITY_S * 1000)
+                taken = (sqs.simulation.now_ms - before_ms) // (STEP_VISIBILITY_S * 1000)
                 if taken != steps or consumer.received != target:
                     raise RuntimeError(
                         f"{taken} steps of virtual time for {consumer.received - target + steps} redeliveries"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pytest_sqsmock.exceptions import SqsMockAssertionError
+from pytest_sqsmock.references import QueueRef
+from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.views import MessageView, QueueView
-
-if TYPE_CHECKING:
-    from pytest_sqsmock.mock import SqsMock
 
 
 def _state(view: QueueView, limit: int = 5) -> str:
@@ -21,20 +20,26 @@ def _state(view: QueueView, limit: int = 5) -> str:
     return "\n".join(lines)
 
 
-def assert_empty(mock: SqsMock, queue: str, *, region: str | None = None, account_id: str | None = None) -> None:
+def assert_empty(
+    simulation: Simulation, queue: QueueRef, *, region: str | None = None, account_id: str | None = None
+) -> None:
     """Fail unless the queue holds no message at all (visible, delayed or in flight)."""
     __tracebackhide__ = True
-    view = mock.queue(queue, region=region, account_id=account_id)
+    view = simulation.view(queue, region=region, account_id=account_id)
     if len(view):
         raise SqsMockAssertionError(f"expected queue {view.name!r} to be empty, it holds {len(view)}:\n{_state(view)}")
 
 
 def assert_nothing_in_flight(
-    mock: SqsMock, queue: str | None = None, *, region: str | None = None, account_id: str | None = None
+    simulation: Simulation, queue: QueueRef | None = None, *, region: str | None = None, account_id: str | None = None
 ) -> None:
     """Fail if a message is in flight (in one queue, or in any queue when ``queue`` is None)."""
     __tracebackhide__ = True
-    views = [mock.queue(queue, region=region, account_id=account_id)] if queue else mock.queues(region, account_id)
+    views = (
+        [simulation.view(queue, region=region, account_id=account_id)]
+        if queue
+        else simulation.views(region, account_id)
+    )
     busy = [view for view in views if view.in_flight]
     if busy:
         details = "\n".join(_state(view) for view in busy)
@@ -53,8 +58,8 @@ _MISSING = object()
 
 
 def assert_dead_lettered(
-    mock: SqsMock,
-    queue: str,
+    simulation: Simulation,
+    queue: QueueRef,
     *,
     body: str | None = None,
     json_subset: Mapping[str, Any] | None = None,
@@ -65,7 +70,7 @@ def assert_dead_lettered(
     """Fail unless a message matching ``body`` / ``json_subset`` sits in ``queue``'s dead-letter queue.
 
     Args:
-        mock: The simulation.
+        simulation: The simulation.
         queue: The source queue (its RedrivePolicy names the dead-letter queue).
         body: The exact body to look for.
         json_subset: Keys and values the JSON body must contain.
@@ -78,7 +83,7 @@ def assert_dead_lettered(
         The matching message.
     """
     __tracebackhide__ = True
-    source = mock.queue(queue, region=region, account_id=account_id)
+    source = simulation.view(queue, region=region, account_id=account_id)
     dead = source.dead_letter_queue
     if dead is None:
         raise SqsMockAssertionError(

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from pytest_sqsmock import snapshots
 from pytest_sqsmock.exceptions import SqsMockAssertionError
 from pytest_sqsmock.service.consumers import ConsumersBusy
 from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.transports import loop_time
 
 # While a consumer thread is busy, how often an awaiting run_until looks again.
@@ -29,11 +29,9 @@ IDLE_STEP_MS = 1000
 
 
 def run_until(
-    service: Service,
+    simulation: Simulation,
     condition: Callable[[], bool],
     *,
-    describe: Callable[[], str],
-    moved: Callable[[], None],
     step: Callable[[], object] | None = None,
     within: float | timedelta = 3600.0,
     max_steps: int = 100_000,
@@ -52,10 +50,8 @@ def run_until(
     wait (default: one).
 
     Args:
-        service: The simulation.
+        simulation: The simulation.
         condition: Checked before every move of time, without the simulation's lock.
-        describe: Every queue, for the failure message.
-        moved: Called after each move of time (travellers follow it).
         step: One iteration of a consumer that runs in this thread.
         within: Virtual seconds the condition has to come true.
         max_steps: Rounds at the most.
@@ -68,6 +64,8 @@ def run_until(
         ConsumersBusy: consumers did not park within ``timeout`` real seconds.
     """
     __tracebackhide__ = True
+    simulation.require_virtual_clock("run_until()")
+    service = simulation.service
     budget_ms = round((within.total_seconds() if isinstance(within, timedelta) else within) * 1000)
     deadline_ms = service.now_ms() + budget_ms
     expected = 1 if consumers is None else consumers
@@ -77,9 +75,9 @@ def run_until(
         if service.now_ms() >= deadline_ms:
             break
         if step is not None:
-            before = (service.now_ms(), snapshots.state_signature(service))
+            before = (service.now_ms(), simulation.state_signature())
             step()
-            if (service.now_ms(), snapshots.state_signature(service)) != before or condition():
+            if (service.now_ms(), simulation.state_signature()) != before or condition():
                 continue
             with service.lock:
                 _jump(service, deadline_ms)
@@ -93,19 +91,17 @@ def run_until(
                 if not service.settled(expected):
                     continue
                 _jump(service, deadline_ms)
-        moved()
+        simulation.time_moved()
     raise SqsMockAssertionError(
         f"condition still false after {(service.now_ms() - deadline_ms + budget_ms) / 1000:g} s of virtual time"
-        f" (limit {budget_ms / 1000:g} s).\n{describe()}"
+        f" (limit {budget_ms / 1000:g} s).\n{simulation.describe()}"
     )
 
 
 async def run_until_async(
-    service: Service,
+    simulation: Simulation,
     condition: Callable[[], bool],
     *,
-    describe: Callable[[], str],
-    moved: Callable[[], None],
     within: float | timedelta = 3600.0,
     max_steps: int = 100_000,
     consumers: int | None = None,
@@ -122,6 +118,8 @@ async def run_until_async(
         ConsumersBusy: consumers did not park within ``timeout`` real seconds.
     """
     __tracebackhide__ = True
+    simulation.require_virtual_clock("run_until_async()")
+    service = simulation.service
     loop = asyncio.get_running_loop()
     budget_ms = round((within.total_seconds() if isinstance(within, timedelta) else within) * 1000)
     deadline_ms = service.now_ms() + budget_ms
@@ -144,7 +142,7 @@ async def run_until_async(
                 _jump(service, deadline_ms)
         if settled:
             busy_since = None
-            moved()
+            simulation.time_moved()
             continue
         busy_since = _real_monotonic() if busy_since is None else busy_since
         if _real_monotonic() - busy_since > timeout:
@@ -153,7 +151,7 @@ async def run_until_async(
         await asyncio.sleep(_BUSY_RECHECK_S)
     raise SqsMockAssertionError(
         f"condition still false after {(service.now_ms() - deadline_ms + budget_ms) / 1000:g} s of virtual time"
-        f" (limit {budget_ms / 1000:g} s).\n{describe()}"
+        f" (limit {budget_ms / 1000:g} s).\n{simulation.describe()}"
     )
 
 

@@ -22,10 +22,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pytest_sqsmock.clock import to_datetime
-from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
+from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.lambda_events import (
     MAX_PAYLOAD_BYTES,
     FunctionTimeoutError,
@@ -35,10 +35,8 @@ from pytest_sqsmock.lambda_events import (
     sqs_record,
     validate_mapping,
 )
+from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.views import QueueView
-
-if TYPE_CHECKING:
-    from pytest_sqsmock.mock import SqsMock
 
 __all__ = [
     "DrainResult",
@@ -156,7 +154,7 @@ class LambdaTrigger:
 
     def __init__(
         self,
-        mock: SqsMock,
+        simulation: Simulation,
         queue: str | QueueView,
         handler: LambdaHandler,
         *,
@@ -171,13 +169,13 @@ class LambdaTrigger:
         account_id: str | None = None,
     ) -> None:
         if isinstance(queue, QueueView):
-            view = mock.queue(queue.name, region=queue.region, account_id=queue.account_id)
+            view = simulation.view(queue)
         else:
-            view = mock.queue(queue, region=region, account_id=account_id)
+            view = simulation.view(queue, region=region, account_id=account_id)
         validate_mapping(view, batch_size, maximum_batching_window, maximum_concurrency, timeout)
-        if maximum_batching_window and mock.clock_name != "virtual":
+        if maximum_batching_window and not simulation.virtual:
             raise SqsMockError(_NEEDS_VIRTUAL_CLOCK)
-        self._mock = mock
+        self._simulation = simulation
         self._queue = view
         self.handler = handler
         self.batch_size = batch_size
@@ -193,7 +191,7 @@ class LambdaTrigger:
     @property
     def queue(self) -> QueueView:
         """A fresh snapshot of the source queue."""
-        return self._mock.queue(self._queue.name, region=self._queue.region, account_id=self._queue.account_id)
+        return self._simulation.view(self._queue)
 
     @property
     def invocations(self) -> list[Invocation]:
@@ -209,7 +207,7 @@ class LambdaTrigger:
         An empty queue costs no time and invokes nothing. Pass it as ``step=``
         to :meth:`SqsMock.run_until` to run the function until a condition holds.
         """
-        started = self._mock.now_ms
+        started = self._simulation.now_ms
         batches = self._split(self._gather() if self.maximum_batching_window else self._receive_batches())
         invocations = tuple(self._invoke(batch) for batch in batches)
         self._invocations.extend(invocations)
@@ -225,10 +223,10 @@ class LambdaTrigger:
         Returns:
             The cycles that invoked the handler, and ``drained``: whether the queue emptied.
         """
-        deadline = self._mock.now_ms + round(within * 1000)
+        deadline = self._simulation.now_ms + round(within * 1000)
         polls: list[PollResult] = []
         invoked = 0
-        while invoked < max_invocations and self._mock.now_ms <= deadline:
+        while invoked < max_invocations and self._simulation.now_ms <= deadline:
             result = self.poll()
             if result.invocations:
                 polls.append(result)
@@ -237,7 +235,7 @@ class LambdaTrigger:
             held, next_change = self._queue_state()
             if not held:
                 return DrainResult(tuple(polls), drained=True)
-            if next_change is None or next_change > deadline or next_change <= self._mock.now_ms:
+            if next_change is None or next_change > deadline or next_change <= self._simulation.now_ms:
                 break
             self._advance_to(next_change)
         return DrainResult(tuple(polls), drained=not self._queue_state()[0])
@@ -251,7 +249,7 @@ class LambdaTrigger:
             "MessageSystemAttributeNames": ["All"],
             "MessageAttributeNames": ["All"],
         }
-        result = self._mock._call("ReceiveMessage", params, self._queue.region, self._queue.account_id)
+        result = self._simulation.call("ReceiveMessage", params, self._queue.region, self._queue.account_id)
         return [sqs_record(message, self._queue.arn, self._queue.region) for message in result.get("Messages", [])]
 
     def _receive_batches(self) -> list[dict[str, Any]]:
@@ -266,7 +264,7 @@ class LambdaTrigger:
     def _gather(self) -> list[dict[str, Any]]:
         capacity = (self.maximum_concurrency or 1) * self.batch_size
         payload_cap = (self.maximum_concurrency or 1) * MAX_PAYLOAD_BYTES
-        deadline = self._mock.now_ms + self.maximum_batching_window * 1000
+        deadline = self._simulation.now_ms + self.maximum_batching_window * 1000
         gathered: dict[str, dict[str, Any]] = {}
         payload = 0
         while len(gathered) < capacity and payload < payload_cap:
@@ -278,7 +276,7 @@ class LambdaTrigger:
                 gathered[record["messageId"]] = record
             if got:
                 continue
-            if not gathered or self._mock.now_ms >= deadline:
+            if not gathered or self._simulation.now_ms >= deadline:
                 break
             next_change = self._queue_state()[1]
             self._advance_to(deadline if next_change is None else min(next_change, deadline))
@@ -300,7 +298,7 @@ class LambdaTrigger:
 
     def _invoke(self, records: list[dict[str, Any]]) -> Invocation:
         event = {"Records": records}
-        started = self._mock.now_ms
+        started = self._simulation.now_ms
         context = self._context if self._context is not None else self._new_context(started)
         result: Any = None
         error: BaseException | None = None
@@ -310,7 +308,7 @@ class LambdaTrigger:
             json.dumps(result)  # the runtime serialises the response (Runtime.MarshalError)
         except Exception as exc:
             error = exc
-        if error is None and self._mock.now_ms - started > round(self.timeout * 1000):
+        if error is None and self._simulation.now_ms - started > round(self.timeout * 1000):
             error = FunctionTimeoutError(f"Task timed out after {self.timeout:.2f} seconds")
         ids = [record["messageId"] for record in records]
         failed: set[str]
@@ -342,7 +340,7 @@ class LambdaTrigger:
             invoked_function_arn=self.function_arn,
             aws_request_id=str(uuid.uuid4()),
             deadline_ms=started_ms + round(self.timeout * 1000),
-            clock=lambda: self._mock.now_ms,
+            clock=lambda: self._simulation.now_ms,
         )
 
     def _delete(self, records: list[dict[str, Any]]) -> list[str]:
@@ -351,7 +349,7 @@ class LambdaTrigger:
             chunk = records[start : start + RECEIVE_LIMIT]
             entries = [{"Id": str(n), "ReceiptHandle": r["receiptHandle"]} for n, r in enumerate(chunk)]
             params = {"QueueUrl": self._queue.url, "Entries": entries}
-            result = self._mock._call("DeleteMessageBatch", params, self._queue.region, self._queue.account_id)
+            result = self._simulation.call("DeleteMessageBatch", params, self._queue.region, self._queue.account_id)
             deleted.extend(chunk[int(entry["Id"])]["messageId"] for entry in result.get("Successful", []))
         return deleted
 
@@ -359,18 +357,12 @@ class LambdaTrigger:
 
     def _queue_state(self) -> tuple[int, int | None]:
         """How many messages the queue holds, and when the next one turns visible."""
-        service = self._mock._require_service()
-        with service.lock:
-            queue = service.registry.find(self._queue.account_id, self._queue.region, self._queue.name)
-            if queue is None or queue.deleted:
-                raise UnknownQueueError(f"the trigger's queue {self._queue.name!r} no longer exists")
-            queue.catch_up(service.now_ms())
-            return sum(queue.counts.values()), queue.next_change_ms()
+        return self._simulation.queue_state(self._queue)
 
     def _advance_to(self, target_ms: int) -> None:
-        if self._mock.clock_name != "virtual":
+        if not self._simulation.virtual:
             raise SqsMockError(_NEEDS_VIRTUAL_CLOCK)
-        self._mock.advance(max(0, target_ms - self._mock.now_ms) / 1000)
+        self._simulation.advance_to(max(target_ms, self._simulation.now_ms))
 
     def __repr__(self) -> str:
         return (

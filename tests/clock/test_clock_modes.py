@@ -112,7 +112,7 @@ def _poll_in_thread(sqs: Any, url: str, wait: int) -> tuple[threading.Thread, li
 def _wait_until_polling(mock: SqsMock, calls_before: int) -> None:
     # The worker's ReceiveMessage has entered the service once activity grows.
     for _ in range(2000):
-        if mock.activity > calls_before:
+        if mock.simulation.service.activity > calls_before:
             return
         threading.Event().wait(0.001)
     raise AssertionError("the worker never started polling")
@@ -122,7 +122,7 @@ def test_a_worker_thread_long_poll_wakes_when_the_test_sends() -> None:
     with mock_sqs(start=START) as mock:
         sqs = _client(mock)
         url = sqs.create_queue(QueueName="wake")["QueueUrl"]
-        before = mock.activity
+        before = mock.simulation.service.activity
         thread, results = _poll_in_thread(sqs, url, 20)
         _wait_until_polling(mock, before)
         sqs.send_message(QueueUrl=url, MessageBody="wake up")
@@ -136,7 +136,7 @@ def test_a_worker_thread_long_poll_ends_when_advance_passes_its_deadline() -> No
     with mock_sqs(start=START) as mock:
         sqs = _client(mock)
         url = sqs.create_queue(QueueName="deadline")["QueueUrl"]
-        before = mock.activity
+        before = mock.simulation.service.activity
         thread, results = _poll_in_thread(sqs, url, 20)
         _wait_until_polling(mock, before)
         mock.advance(19)
@@ -152,7 +152,7 @@ def test_stopping_the_mock_releases_a_waiting_worker() -> None:
     mock = mock_sqs(start=START).start()
     sqs = _client(mock)
     url = sqs.create_queue(QueueName="released")["QueueUrl"]
-    before = mock.activity
+    before = mock.simulation.service.activity
     thread, results = _poll_in_thread(sqs, url, 20)
     _wait_until_polling(mock, before)
     mock.stop()
@@ -232,7 +232,7 @@ def test_system_clock_long_poll_blocks_for_real_and_wakes_on_arrival() -> None:
     with mock_sqs(clock="system") as mock:
         sqs = _client(mock)
         url = sqs.create_queue(QueueName="real")["QueueUrl"]
-        before = mock.activity
+        before = mock.simulation.service.activity
         thread, results = _poll_in_thread(sqs, url, 20)
         _wait_until_polling(mock, before)
         thread.join(0.05)

@@ -1,7 +1,7 @@
 """Hostile and malformed requests over the wire: always an SQS-shaped 4xx, never a 500, a hang or a change.
 
 Requests are built by hand (no botocore validation in the way) and handed to
-the dispatcher every transport uses (``sqs_mock._dispatcher``, the object
+the dispatcher every transport uses (``sqs_mock.simulation.dispatcher``, the object
 ``sqs_mock.server()`` serves), or sent as raw bytes to ``sqs_mock.server()``
 when the HTTP layer itself is the target. Each must come back as SQS sends
 errors (reference §2.2 JSON: 4xx, ``x-amzn-query-error: <code>;Sender``, a
@@ -114,7 +114,7 @@ def snapshot(sqs_mock: SqsMock) -> list[tuple[Any, ...]]:
 @pytest.fixture
 def dispatch(sqs_mock: SqsMock) -> Dispatch:
     """The dispatcher every transport of this mock answers with, around queues holding messages."""
-    dispatcher = sqs_mock._dispatcher
+    dispatcher = sqs_mock.simulation.dispatcher
     assert dispatcher is not None
     sqs_mock.create_queue("victim", tags={"team": "a"})
     sqs_mock.create_queue("victim.fifo", attributes={"FifoQueue": "true"})
@@ -784,9 +784,10 @@ SELF_REDRIVE = textwrap.dedent(
 
 
 def test_queue_that_is_its_own_dead_letter_queue_does_not_hang() -> None:
-    # In a subprocess: a hang there costs the timeout, not the rest of the session.
+    # In a subprocess: a hang there costs the timeout, not the rest of the session. The timeout only
+    # catches a hang: it is generous, so that a loaded machine starting Python and boto3 never trips it.
     try:
-        subprocess.run([sys.executable, "-c", SELF_REDRIVE], timeout=5, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-c", SELF_REDRIVE], timeout=60, check=True, capture_output=True)
     except subprocess.TimeoutExpired:
         pytest.fail("ReceiveMessage on a queue whose RedrivePolicy targets itself never returned")
 

@@ -403,7 +403,7 @@ class Round:
 
     def _set_up(self) -> Shared:
         sqs = self.mock.client()
-        self.start_ms = self.mock.now_ms
+        self.start_ms = self.mock.simulation.now_ms
         urls: dict[str, str] = {}
         arns: dict[str, str] = {}
         for name, spec in SPECS.items():
@@ -467,7 +467,7 @@ class Round:
         views = {view.name: view for view in mock.queues()}
         parked = [w.attempt for w in workers if w.attempt is not None]
         assert len(parked) == len(workers), f"seed {self.seed}: a parked worker never received"
-        self.snapshots.append(Snapshot(boundary, mock.now_ms, views, parked))
+        self.snapshots.append(Snapshot(boundary, mock.simulation.now_ms, views, parked))
 
     def _check_workers(self, workers: list[Worker]) -> None:
         crashes = [(w.name, repr(w.crash)) for w in workers if w.crash is not None]
@@ -1338,7 +1338,7 @@ def test_concurrent_calls_and_moving_time_replay_against_the_model(sqs_mock: Sqs
     run = Round(sqs_mock, seed)
     calls, snapshots, final = run.run()
     replay = Replay(seed, run.start_ms, calls, snapshots)
-    model = replay.run(final, sqs_mock.now_ms)
+    model = replay.run(final, sqs_mock.simulation.now_ms)
     # Every message sent: deleted, purged, or still in exactly one queue (compare() matched the queues).
     sent = model.stats.get("sent", 0)
     accounted = len(model.fate) + len(model.alive)

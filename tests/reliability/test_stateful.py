@@ -234,7 +234,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         self.mock = mock_sqs()
         self.mock.start()
         self.sqs = _client(self.mock)
-        self.model = Model(self.mock.now_ms)
+        self.model = Model(self.mock.simulation.now_ms)
         suffix = ".fifo" if self.fifo else ""
         attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if self.fifo else {}
         names = {"dlq": f"dead{suffix}", "source": f"work{suffix}"}
@@ -716,7 +716,7 @@ class SqsStateMachine(RuleBasedStateMachine):
     def model_matches_simulator(self) -> None:
         model = self.model
         model.catch_up_all()
-        assert self.mock.now_ms == model.now_ms, "virtual clock differs from the model's"
+        assert self.mock.simulation.now_ms == model.now_ms, "virtual clock differs from the model's"
         views = {view.name: view for view in self.mock.queues()}
         assert sorted(views) == sorted(q.name for q in model.queues.values())
         seen: dict[str, str] = {}

@@ -1,0 +1,82 @@
+"""What an active mock changes in the process, and how stopping undoes it.
+
+Activation is kept apart from the simulation it serves: starting routes every
+botocore client's SQS calls (and, on request, a server's and ``responses``'
+requests) to one :class:`~pytest_sqsmock.simulation.Simulation`; stopping
+undoes each change in reverse order, and the simulation stays readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+from pytest_sqsmock import environment
+from pytest_sqsmock.simulation import Simulation
+from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, retry_backoff
+from pytest_sqsmock.transports.server import ServerLimits, SqsServer
+
+if TYPE_CHECKING:
+    from responses import RequestsMock
+
+
+class Activation:
+    """The changes one started mock made; :meth:`stop` undoes them."""
+
+    def __init__(self, simulation: Simulation, stack: ExitStack) -> None:
+        self.simulation = simulation
+        self._stack = stack
+
+    def serve(
+        self,
+        *,
+        host: str,
+        port: int,
+        strict_auth: bool,
+        allowed_hosts: Iterable[str],
+        limits: ServerLimits | None,
+    ) -> SqsServer:
+        """Start an HTTP endpoint for the simulation; it stops when this activation does."""
+        server = SqsServer(
+            self.simulation.dispatcher.dispatch,
+            host=host,
+            port=port,
+            strict_auth=strict_auth,
+            allowed_hosts=allowed_hosts,
+            limits=limits,
+        ).start()
+        self._stack.callback(server.stop_quietly)
+        return server
+
+    def route_responses(self, requests_mock: RequestsMock | None) -> None:
+        """Answer SQS URLs of a ``responses`` mock until this activation stops."""
+        from pytest_sqsmock.transports import responses_adapter
+
+        self._stack.callback(responses_adapter.route(requests_mock, self.simulation.dispatcher.dispatch))
+
+    def stop(self) -> None:
+        """Release waiting long polls, then undo every change (newest first)."""
+        self.simulation.close()
+        self._stack.close()
+
+
+def activate(simulation: Simulation, *, passthrough: Collection[str], owner: Callable[[], str]) -> Activation:
+    """Route SQS calls of every botocore client in the process to ``simulation``.
+
+    Args:
+        simulation: What answers.
+        passthrough: AWS services whose calls may still reach the network (``"*"``: all).
+        owner: How errors name this mock to threads left running after it stopped (asked at stop).
+    """
+    stack = ExitStack()
+    stack.enter_context(environment.missing_filled_in(simulation.account_id, simulation.region))
+    stack.enter_context(environment.fresh_default_boto3_session())
+    botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
+    botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
+    dispatch = simulation.dispatcher.dispatch
+    botocore_hook.push(dispatch, passthrough=passthrough)
+    # Threads that used this mock and still run are fenced in: their next AWS call fails naming
+    # this mock (and its test), instead of reaching AWS with restored real credentials.
+    stack.callback(lambda: botocore_hook.pop(dispatch, stopped=owner()))
+    return Activation(simulation, stack)

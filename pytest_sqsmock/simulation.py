@@ -1,0 +1,182 @@
+"""One running simulation: the service, its clock, the call journal, the dispatcher, faults.
+
+Everything that drives or inspects a simulation (assertion helpers,
+``run_until``, the Lambda trigger, set-up helpers, the failure report) is
+written against :class:`Simulation`; ``SqsMock`` holds one per activation and
+delegates to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from pytest_sqsmock import snapshots
+from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime
+from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
+from pytest_sqsmock.faults import Faults
+from pytest_sqsmock.journal import Journal
+from pytest_sqsmock.model.queue import Queue
+from pytest_sqsmock.references import QueueRef
+from pytest_sqsmock.service.context import RequestContext
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.operations import OPERATIONS
+from pytest_sqsmock.service.principals import access_key_for, sender_id_for
+from pytest_sqsmock.transports.dispatch import Dispatcher
+from pytest_sqsmock.views import QueueView
+
+DEFAULT_REGION: Final = "us-east-1"
+DEFAULT_ACCOUNT_ID: Final = "123456789012"
+
+ClockName = Literal["virtual", "system"]
+
+_NEEDS_VIRTUAL_CLOCK = (
+    "{what}: only under clock='virtual'; under clock='system' move time with freezegun or time-machine "
+    "(README#controlling-time)"
+)
+
+
+class Simulation:
+    """A simulated SQS with its clock, journal, dispatcher and faults.
+
+    Args:
+        region: The default region (clients without one, and queue look-ups).
+        account_id: The default account (clients whose keys name none).
+        clock: ``"virtual"`` or ``"system"``.
+        start_ms: Where virtual time starts, in epoch milliseconds (default: the real now).
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        clock: ClockName = "virtual",
+        start_ms: int | None = None,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.clock: Clock = VirtualClock(start_ms) if clock == "virtual" else SystemClock()
+        self.service = Service(self.clock, OPERATIONS)
+        self.journal = Journal()
+        self.dispatcher = Dispatcher(
+            self.service, default_account=account_id, default_region=region, record=self.journal.record
+        )
+        self.faults = Faults(self.service)
+        self._travellers: list[Traveller] = []
+
+    # -- queues ---------------------------------------------------------------
+
+    def locate(
+        self, queue: QueueRef, region: str | None = None, account_id: str | None = None
+    ) -> snapshots.Coordinates:
+        """``(account_id, name, region)`` of a queue reference; the defaults fill in what it leaves open.
+
+        Raises:
+            UnknownQueueError: ``queue`` names no queue.
+        """
+        default = (self.account_id, "", self.region)
+        return snapshots.coordinates(queue, region=region, account_id=account_id, default=default)
+
+    def view(self, queue: QueueRef, region: str | None = None, account_id: str | None = None) -> QueueView:
+        """A snapshot of one queue.
+
+        Raises:
+            UnknownQueueError: no such queue; the message lists the queues that exist.
+        """
+        return snapshots.find(self.service, self.locate(queue, region, account_id))
+
+    def views(self, region: str | None = None, account_id: str | None = None) -> list[QueueView]:
+        """Snapshots of every queue, optionally only of one region and/or account."""
+        return snapshots.every(self.service, region=region, account_id=account_id)
+
+    def describe(self, *, messages_per_queue: int = 3) -> str:
+        """A readable summary of every queue: counts per state and the first messages."""
+        return snapshots.describe(self.views(), messages_per_queue=messages_per_queue)
+
+    def queue_state(self, view: QueueView) -> tuple[int, int | None]:
+        """How many messages the queue of ``view`` holds, and when the next one turns visible.
+
+        Raises:
+            UnknownQueueError: the queue no longer exists.
+        """
+        with self.service.lock:
+            queue = self._live_queue(view)
+            queue.catch_up(self.service.now_ms())
+            return sum(queue.counts.values()), queue.next_change_ms()
+
+    def _live_queue(self, view: QueueView) -> Queue:
+        queue = self.service.registry.find(view.account_id, view.region, view.name)
+        if queue is None or queue.deleted:
+            raise UnknownQueueError(f"queue {view.name!r} no longer exists")
+        return queue
+
+    def call(
+        self, operation: str, params: dict[str, Any], region: str | None = None, account_id: str | None = None
+    ) -> dict[str, Any]:
+        """Run one SQS operation as the account's own client would, without recording it.
+
+        Raises:
+            SqsError: SQS would refuse the call.
+        """
+        account = account_id or self.account_id
+        context = RequestContext(
+            account_id=account,
+            region=region or self.region,
+            operation=operation,
+            sender_id=sender_id_for(access_key_for(account), account),
+        )
+        return self.service.handle(operation, params, context)
+
+    def reset(self) -> None:
+        """Remove every queue, message and move task and forget the calls; time stays."""
+        with self.service.lock:
+            self.service.registry.clear()
+            self.service.move_tasks.clear()
+        self.journal.clear()
+
+    def close(self) -> None:
+        """Release every waiting long poll; the state stays readable."""
+        self.service.close()
+
+    # -- time -----------------------------------------------------------------
+
+    @property
+    def now_ms(self) -> int:
+        """The current time in epoch milliseconds."""
+        return self.clock.now_ms()
+
+    @property
+    def virtual(self) -> bool:
+        """Whether time moves only when told to (``clock="virtual"``)."""
+        return isinstance(self.clock, VirtualClock)
+
+    def require_virtual_clock(self, what: str) -> None:
+        """Refuse ``what`` under ``clock="system"``.
+
+        Raises:
+            SqsMockError: the clock is the system's.
+        """
+        if not self.virtual:
+            raise SqsMockError(_NEEDS_VIRTUAL_CLOCK.format(what=what))
+
+    def advance_to(self, target_ms: int) -> None:
+        """Move virtual time to ``target_ms``, stopping at every event a waiting poll needs; travellers follow."""
+        self.require_virtual_clock("advance() and travel_to()")
+        self.service.advance_to(target_ms)
+        self.time_moved()
+
+    def follow(self, traveller: Traveller) -> None:
+        """Move ``traveller`` (freezegun, time-machine) with virtual time from now on."""
+        self.require_virtual_clock("drive()")
+        self._travellers.append(traveller)
+        traveller.move_to(to_datetime(self.now_ms))
+
+    def time_moved(self) -> None:
+        """Bring every traveller to the simulation's time."""
+        now = to_datetime(self.now_ms)
+        for traveller in self._travellers:
+            traveller.move_to(now)
+
+    def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
+        """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
+        return snapshots.state_signature(self.service)
