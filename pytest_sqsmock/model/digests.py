@@ -1,8 +1,10 @@
-"""MD5 digests SQS returns with every message (reference section 6.4).
+"""MD5 digests SQS returns with every message.
 
 AWS SDKs for Java and JavaScript recompute these and reject a mismatch, so they
 must be byte-exact: ``MD5OfMessageBody``/``MD5OfBody`` and
-``MD5OfMessageAttributes``/``MD5OfMessageSystemAttributes``.
+``MD5OfMessageAttributes``/``MD5OfMessageSystemAttributes``. The attribute
+encoding is AWS's: SQS Developer Guide, "Message metadata for Amazon SQS",
+section "Calculating the MD5 message digest for message attributes".
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """FIFO queues: message groups, deduplication and receive-attempt retries.
 
-Reference sections 11.1-11.4. Every structure here costs O(1) (amortised)
+Behaviour: SQS Developer Guide, "FIFO queue delivery logic in Amazon SQS" and
+"Amazon SQS FIFO queue key terms". Every structure here costs O(1) (amortised)
 per message operation:
 
 - `FifoGroups` keeps each message group as a doubly linked list in send
@@ -25,8 +26,8 @@ from pytest_sqsmock.model.message import Message
 DEDUPLICATION_WINDOW_MS: Final = 300_000
 RECEIVE_ATTEMPT_WINDOW_MS: Final = 300_000
 
-# SequenceNumber: a large, non-consecutive, increasing decimal string (reference
-# section 3 shows 20 digits). Fixed width keeps string and numeric order equal.
+# SequenceNumber: a large, non-consecutive, increasing decimal string (SQS API
+# Reference, SendMessage; AWS's examples show 20 digits). Fixed width keeps string and numeric order equal.
 _SEQUENCE_BASE: Final = 18_000_000_000_000_000_000
 _SEQUENCE_STEP: Final = 65_537
 
@@ -59,12 +60,13 @@ class FifoGroups:
     """The message groups of one FIFO queue and which of them can deliver.
 
     A group can deliver when its oldest message still held is visible
-    (reference 11.2); it then delivers from that message up to the first one
+    (observed AWS behaviour; SQS Developer Guide, "FIFO queue delivery logic
+    in Amazon SQS"); it then delivers from that message up to the first one
     in flight or delayed. The queue calls `refresh` after every state change
     of a message and `remove` when a message leaves, so the ready index is
     always exact. Groups enter the index at its end when they become ready,
     so a group that was just received from (even with VisibilityTimeout 0)
-    comes after groups that were waiting (reference 11.2).
+    comes after groups that were waiting (observed AWS behaviour).
     """
 
     __slots__ = ("_groups", "_nodes", "_ready")
@@ -194,8 +196,9 @@ class Deduplication:
     """Deduplication ids of one FIFO queue, each remembered for five minutes.
 
     The window starts at the first send and is not extended by duplicates
-    (reference 11.1). ``per_group`` is fixed when the queue is created:
-    changing DeduplicationScope later does not change behaviour (11.4).
+    (SQS API Reference, SendMessage). ``per_group`` is fixed when the queue is
+    created: changing DeduplicationScope later does not change behaviour
+    (observed AWS behaviour).
     """
 
     __slots__ = ("_expiry", "_records", "per_group")
@@ -219,7 +222,7 @@ class Deduplication:
         self._expiry.append((expires, key))
 
     def clear(self) -> None:
-        """Forget every id (PurgeQueue, reference 4.3)."""
+        """Forget every id (PurgeQueue does so on AWS: observed AWS behaviour)."""
         self._records.clear()
         self._expiry.clear()
 

@@ -4,7 +4,9 @@ A task moves the oldest visible message of its source (a dead-letter queue)
 every ``1 / rate`` seconds: move *k* (1-based) is due ``ceil(k * 1000 / rate)``
 ms after the start. Nothing runs in the background: whoever observes queues or
 tasks first calls `MoveTaskBook.catch_up`, which replays every move that fell
-due since, in due-time order across tasks. Facts: ../shared/reference §13.3.
+due since, in due-time order across tasks. Facts: SQS API Reference,
+StartMessageMoveTask / ListMessageMoveTasks, and SQS Developer Guide, "Learn how
+to configure a dead-letter queue redrive in Amazon SQS".
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ moves while cancelling.
 """
 
 NON_EXISTENT_QUEUE: Final = "AWS.SimpleQueueService.NonExistentQueue"
-"""``FailureReason`` of a task whose destination disappeared (reference §13.3)."""
+"""``FailureReason`` of a task whose destination disappeared (observed AWS behaviour)."""
 
 QueueResolver = Callable[[str], "Queue | None"]
 """Looks a queue up by ARN (the original source of a message)."""
@@ -45,7 +47,8 @@ def redriven(message: Message, now_ms: int) -> Message:
     """A dead-lettered message as a move task delivers it: a new message.
 
     Redriven messages get a new ``MessageId`` and enqueue time (retention
-    restarts) and start with no receives (reference §13.3). Body, attributes,
+    restarts) and start with no receives (SQS Developer Guide, "Learn how to
+    configure a dead-letter queue redrive in Amazon SQS"). Body, attributes,
     digests, ``AWSTraceHeader`` and the FIFO group and deduplication ids are
     kept; ``SentTimestamp`` is the redrive time (unverified);
     ``DeadLetterQueueSourceArn`` is dropped.

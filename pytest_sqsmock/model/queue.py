@@ -70,7 +70,7 @@ class Queue:
         self._next_seq = 0
         # Fault injection (reorder): a standard queue's receive order, by send order when None.
         self.order_key: Callable[[int], int] | None = None
-        # FIFO only. The deduplication scope is fixed at creation (reference 11.4).
+        # FIFO only. The deduplication scope is fixed at creation (observed AWS behaviour).
         self.groups: FifoGroups | None = None
         self.deduplication: Deduplication | None = None
         self.receive_attempts: ReceiveAttempts | None = None
@@ -100,7 +100,8 @@ class Queue:
         """Enqueue a sent message unless it repeats a FIFO deduplication id.
 
         A duplicate is accepted but not queued; the answer names the message
-        it repeats (reference 11.1, 17.7).
+        it repeats (SQS API Reference, SendMessage: duplicates are accepted
+        but not delivered; which ids AWS answers with is unverified).
         """
         dedup = self.deduplication
         if dedup is None or message.deduplication_id is None:
@@ -147,7 +148,7 @@ class Queue:
         if self.groups is not None:
             self.groups.clear()
         if self.deduplication is not None:
-            # Purge clears the deduplication history (reference 4.3).
+            # Purge clears the deduplication history (observed AWS behaviour).
             self.deduplication.clear()
         if self.receive_attempts is not None:
             self.receive_attempts.clear()
@@ -170,7 +171,7 @@ class Queue:
         queue's maxReceiveCount; when it returns True the message has been
         moved to the dead-letter queue and is dropped from this one. A FIFO
         queue takes a group's deliverable run first, then other groups
-        (reference 11.2).
+        (SQS Developer Guide, "FIFO queue delivery logic in Amazon SQS").
         """
         max_receives = (
             self.settings.redrive_policy.max_receive_count
@@ -240,7 +241,7 @@ class Queue:
                 self._visible.push(self._visible_key(message), message, self.counts["visible"])
 
     def retry_receive(self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int) -> bool:
-        """Repeat a FIFO receive for its ReceiveRequestAttemptId (reference 11.2).
+        """Repeat a FIFO receive for its ReceiveRequestAttemptId (SQS API Reference, ReceiveMessage).
 
         Returns False, changing nothing, when one of its messages changed
         since; otherwise restarts their visibility timeout.
@@ -283,7 +284,8 @@ class Queue:
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
         """Replace the settings (SetQueueAttributes).
 
-        A FIFO queue's DelaySeconds is retroactive (reference 5): messages
+        A FIFO queue's DelaySeconds is retroactive (SQS Developer Guide,
+        "Amazon SQS delay queues"): messages
         still delayed become due at their enqueue time plus the new delay.
         """
         previous = self.settings
@@ -300,7 +302,8 @@ class Queue:
         if not self.settings.fifo:
             return replace(message, state="visible", generation=0, removed=False, receipt=0)
         # A FIFO dead-letter queue resets the enqueue time and takes the
-        # message id as deduplication id (reference 13.1); its own sequence
+        # message id as deduplication id (SQS Developer Guide, "Learn how to
+        # configure a dead-letter queue redrive in Amazon SQS"); its own sequence
         # number comes with `add`.
         return replace(
             message,

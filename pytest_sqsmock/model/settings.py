@@ -39,7 +39,7 @@ class QueueSettings:
 
     ``*_raw`` fields keep a JSON attribute exactly as the client sent it.
     GetQueueAttributes returns ``Policy`` as stored, but re-serialises
-    ``RedrivePolicy`` (``maxReceiveCount`` as a JSON number, reference section 5)
+    ``RedrivePolicy`` (``maxReceiveCount`` as a JSON number, observed AWS behaviour)
     and, by analogy, ``RedriveAllowPolicy`` from the parsed fields. ``policy``
     is ``policy_raw`` parsed, derived whenever settings are made (so also by
     ``dataclasses.replace``), never compared: access checks read it instead of

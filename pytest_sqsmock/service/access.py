@@ -26,7 +26,7 @@ from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.conditions import Lookup, conditions_hold, wildcard_match
 from pytest_sqsmock.sqs_errors import SqsError, access_denied
 
-# Operations only the owner can call (reference §4, "Owner-only").
+# Operations only the owner can call (SQS Developer Guide, "Overview of managing access in Amazon SQS").
 OWNER_ONLY: Final = frozenset(
     {
         "CreateQueue",
@@ -142,7 +142,7 @@ def request_context(queue: Queue, caller: Caller) -> Lookup:
 
 
 def _denied(caller: Caller, action: str, resource: str, reason: str) -> SqsError:
-    # Wording measured from AWS in 2026 (reference §2.2, §14): actions lower-case.
+    # Wording as AWS sends it (observed AWS behaviour): actions lower-case.
     return access_denied(
         f"User: {caller.arn} is not authorized to perform: {action.lower()} on resource: {resource} {reason}"
     )

@@ -1,4 +1,4 @@
-"""The table of settable queue attributes (reference section 5).
+"""The table of settable queue attributes (SQS API Reference, SetQueueAttributes).
 
 Each `AttributeSpec` says how a raw attribute string becomes `QueueSettings`
 field changes (raising AWS's error), how the current value is normalised for
@@ -68,9 +68,10 @@ class AttributeSpec:
 def invalid(name: str) -> SqsError:
     """``InvalidAttributeValue`` ``Invalid value for the parameter <name>.``.
 
-    AWS's wording for a rejected Policy (reference 4.4); moto and other
-    emulators use it for every attribute; AWS's text for out-of-range numbers
-    and malformed booleans is unverified (reference 17.1).
+    AWS's wording for a rejected Policy (observed AWS behaviour,
+    https://github.com/hashicorp/terraform-provider-aws/pull/42209); moto and
+    other emulators use it for every attribute; AWS's text for out-of-range
+    numbers and malformed booleans is unverified.
 
     Args:
         name: The attribute name.
@@ -82,7 +83,7 @@ def invalid(name: str) -> SqsError:
 
 
 def _parse_bool(name: str, raw: str) -> bool:
-    # Reference silent on case: like Java's Boolean.parseBoolean any case of
+    # AWS documents no case rule: like Java's Boolean.parseBoolean any case of
     # true/false is read, but anything else is refused instead of read as false.
     lowered = raw.lower()
     if lowered not in ("true", "false"):
@@ -158,7 +159,7 @@ def _parse_policy(_name: str, raw: str, _request: AttributeRequest) -> Changes:
 
 def _policy_value(settings: QueueSettings) -> object:
     # Compared as parsed JSON: whitespace and key order are no difference
-    # (reference silent).
+    # (our choice; AWS documents nothing here).
     return None if settings.policy_raw is None else json.loads(settings.policy_raw)
 
 
@@ -190,7 +191,7 @@ def _render_redrive_allow(settings: QueueSettings) -> str | None:
 
 
 def _parse_kms_key(_name: str, raw: str, _request: AttributeRequest) -> Changes:
-    # Not checked against KMS: AWS accepted "testKeyId" (reference 5).
+    # Not checked against KMS: AWS accepted "testKeyId" (observed AWS behaviour).
     return {"kms_master_key_id": raw or None}
 
 

@@ -89,7 +89,7 @@ def _message_for(queue: Queue, handle: str) -> Message | None:
         and queue.settings.fifo
         and (message.state != "in_flight" or message.receipt != receipt.receipt)
     ):
-        # A FIFO handle lives only while its receive's visibility lasts (reference 7).
+        # A FIFO handle lives only while its receive's visibility lasts (observed AWS behaviour).
         raise invalid_value(handle, "ReceiptHandle", "The receipt handle has expired.")
     return message
 
@@ -107,7 +107,7 @@ def _delete(service: Service, queue: Queue, handle: str) -> None:
 def _change(service: Service, queue: Queue, handle: str, visibility_s: int) -> None:
     message = _message_for(queue, handle)
     if not 0 <= visibility_s <= MAX_VISIBILITY_S:
-        # Text not recorded from AWS (reference §17.14).
+        # unverified: AWS documents only the range 0-43200 (SQS API Reference, ChangeMessageVisibility).
         raise invalid_value(
             visibility_s,
             "VisibilityTimeout",

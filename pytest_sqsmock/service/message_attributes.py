@@ -1,8 +1,8 @@
 """Message attributes on the send side: user attributes, system attributes, size.
 
-Facts come from ../shared/reference sections 6.1-6.3. Where AWS's wording is
-not recorded, texts follow the emulators' consensus (reference 17.10) or the
-AWS documentation, and are marked ``# unverified``.
+Rules: SQS Developer Guide, "Message metadata for Amazon SQS", and SQS API
+Reference, SendMessage / MessageAttributeValue. Where AWS's wording was never
+observed, texts are composed in AWS's style and marked ``# unverified``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ _LIST_VALUES_UNSUPPORTED: Final = "Message attribute list values in SendMessageB
 
 def _name_problem(name: str) -> str | None:
     # unverified texts: AWS answers InvalidParameterValue with a text that
-    # contains "Invalid" (reference 6.2 / 17.10); the rules are the
-    # documented ones. Non-ASCII letters are accepted (AWS accepted
+    # contains "Invalid" (observed AWS behaviour); the rules are the
+    # documented ones (SQS Developer Guide, "Message metadata for Amazon SQS"). Non-ASCII letters are accepted (AWS accepted
     # "attr.1øßä"), so "alphanumeric" means Unicode letters and digits.
     if not 1 <= len(name) <= MAX_NAME_LENGTH:
         return f"Invalid message attribute name '{name}': names must be 1 to {MAX_NAME_LENGTH} characters long."
@@ -64,9 +64,9 @@ def is_valid_number(text: str) -> bool:
     """Whether ``text`` is a valid ``Number`` attribute value.
 
     Decimal notation with optional sign and exponent, at most 38 significant
-    digits, magnitude 10^-128 to 10^+126 (reference 6.2, from the Developer
-    Guide). Values are stored as sent, not normalised: whether AWS strips
-    zeros before computing MD5 is unrecorded (reference 17.10).
+    digits, magnitude 10^-128 to 10^+126 (SQS Developer Guide, "Message
+    metadata for Amazon SQS"). Values are stored as sent, not normalised:
+    whether AWS strips zeros before computing MD5 is unverified.
 
     Args:
         text: The ``StringValue`` of a Number attribute.
@@ -123,7 +123,7 @@ def _parse_one(name: str, raw: Mapping[str, object]) -> AttributeValue:
         return AttributeValue(data_type, binary_value=bytes(binary))
     value = _string_value("user", name, base, raw.get("StringValue"))
     if base == "Number" and not is_valid_number(value):
-        # unverified: remembered AWS wording, not in the reference.
+        # unverified: emulators use this wording; no public AWS capture found.
         raise invalid_parameter_value(f"Can't cast the value of message (user) attribute '{name}' to a number.")
     return AttributeValue(data_type, string_value=value)
 
@@ -131,7 +131,7 @@ def _parse_one(name: str, raw: Mapping[str, object]) -> AttributeValue:
 def parse_message_attributes(
     raw: Mapping[str, Mapping[str, object]],
 ) -> dict[str, AttributeValue]:
-    """Validate SendMessage's ``MessageAttributes`` (reference 6.2).
+    """Validate SendMessage's ``MessageAttributes`` ("Message metadata for Amazon SQS").
 
     Checks, in order: the count, then per attribute in request order its
     name, list values, DataType presence and prefix, and value.
@@ -147,7 +147,8 @@ def parse_message_attributes(
             (``AWS.SimpleQueueService.UnsupportedOperation``).
     """
     if len(raw) > MAX_MESSAGE_ATTRIBUTES:
-        # Emulator consensus; AWS's recorded fragment matches (reference 17.10).
+        # Observed AWS behaviour (400): https://github.com/open-telemetry/
+        # opentelemetry-java-instrumentation/issues/13799.
         raise invalid_parameter_value(
             f"Number of message attributes [{len(raw)}] exceeds the allowed maximum [{MAX_MESSAGE_ATTRIBUTES}]."
         )
@@ -163,7 +164,7 @@ def parse_message_attributes(
 def parse_system_attributes(
     raw: Mapping[str, Mapping[str, object]],
 ) -> dict[str, AttributeValue]:
-    """Validate SendMessage's ``MessageSystemAttributes`` (reference 6.3).
+    """Validate SendMessage's ``MessageSystemAttributes`` (SQS API Reference, SendMessage).
 
     Only ``AWSTraceHeader`` with DataType ``String`` exists. The texts for
     other names and types are ours (unverified), worded like the user
@@ -204,7 +205,7 @@ def _system_error(name: str, reason: str) -> SqsError:
 
 
 def message_size(body: str, attributes: Mapping[str, AttributeValue]) -> int:
-    """Bytes a message counts toward ``MaximumMessageSize`` (reference 6.1).
+    """Bytes a message counts toward ``MaximumMessageSize`` ("Message metadata for Amazon SQS").
 
     Args:
         body: The message body.

@@ -1,6 +1,7 @@
 """Message-level validation: bodies, FIFO ids, delays, batch ids and receive filters.
 
-Facts come from ../shared/reference sections 6, 8, 9 and 11.1. Message
+Facts: SQS API Reference (SendMessage, SendMessageBatch, ReceiveMessage) and
+observed AWS behaviour for the error texts. Message
 attribute parsing lives in `pytest_sqsmock.service.message_attributes` and is
 re-exported here.
 """
@@ -59,7 +60,7 @@ RECEIVE_SYSTEM_ATTRIBUTE_NAMES: Final = frozenset(
         "DeadLetterQueueSourceArn",
     }
 )
-"""botocore's ``MessageSystemAttributeName`` enum without ``All`` (reference 6.5)."""
+"""botocore's ``MessageSystemAttributeName`` enum without ``All``."""
 
 _FIFO_ID: Final = re.compile(f"[{re.escape(string.ascii_letters + string.digits + string.punctuation)}]{{1,128}}")
 _BATCH_ENTRY_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -67,7 +68,7 @@ _ALL_USER_ATTRIBUTES: Final = frozenset({"All", ".*", "*"})
 
 
 def validate_body(body: str) -> None:
-    """Check a message body (reference 6.1).
+    """Check a message body (SQS API Reference, SendMessage).
 
     One compiled regex search finds the first forbidden character, so a
     1 MiB body costs a single C-level scan.
@@ -93,8 +94,9 @@ def validate_body(body: str) -> None:
 def validate_fifo_id(value: str, parameter: str) -> None:
     """Check a ``MessageGroupId``, ``MessageDeduplicationId`` or ``ReceiveRequestAttemptId``.
 
-    1-128 ASCII letters, digits and punctuation (reference 11.1; recorded for
-    the group and dedup ids, applied to the attempt id by the same model docs).
+    1-128 ASCII letters, digits and punctuation (SQS API Reference, SendMessage
+    and ReceiveMessage; the text is observed AWS behaviour for the group and
+    dedup ids, applied to the attempt id by analogy).
 
     Args:
         value: The id as sent.
@@ -114,7 +116,7 @@ def validate_fifo_id(value: str, parameter: str) -> None:
 
 
 def validate_delay_seconds(value: int, fifo: bool) -> None:
-    """Check SendMessage's per-message ``DelaySeconds`` (reference 8).
+    """Check SendMessage's per-message ``DelaySeconds`` (SQS API Reference, SendMessage).
 
     The range is checked before the queue type (order unrecorded), so a FIFO
     queue given ``-1`` or ``901`` hears about the range. ``0`` is accepted on
@@ -139,12 +141,12 @@ def validate_delay_seconds(value: int, fifo: bool) -> None:
 
 
 def validate_batch_entry_ids(ids: Sequence[str], operation: str) -> None:
-    """Check the entry ids of a batch request (reference 9).
+    """Check the entry ids of a batch request (SQS API Reference, SendMessageBatch).
 
     Order: no entries, too many entries, then every id's format, then the
     first id that repeats while scanning in order. Counting first is
-    recorded (batch-level checks win); format before distinctness is our
-    choice where several are broken at once (reference 17.15).
+    observed AWS behaviour (batch-level checks win); format before
+    distinctness is our choice where several are broken at once (unverified).
 
     Args:
         ids: The entries' ``Id`` values in request order.
@@ -172,7 +174,7 @@ def validate_batch_entry_ids(ids: Sequence[str], operation: str) -> None:
 def filter_message_attributes(
     attributes: Mapping[str, AttributeValue], names: Sequence[str]
 ) -> dict[str, AttributeValue]:
-    """Apply ReceiveMessage's ``MessageAttributeNames`` (reference 6.5).
+    """Apply ReceiveMessage's ``MessageAttributeNames`` (SQS API Reference, ReceiveMessage).
 
     ``All``, ``.*`` and ``*`` select everything; ``<prefix>.*`` selects names
     starting with ``<prefix>`` (``Hel.*`` matches ``Hello`` and ``Help.Me``);
@@ -199,7 +201,7 @@ def select_system_attribute_names(
     attribute_names: Sequence[str] | None,
     message_system_attribute_names: Sequence[str] | None,
 ) -> frozenset[str] | None:
-    """The system attributes a ReceiveMessage asks for (reference 6.5).
+    """The system attributes a ReceiveMessage asks for (SQS API Reference, ReceiveMessage).
 
     The deprecated ``AttributeNames`` and ``MessageSystemAttributeNames`` are
     united; ``All`` in either selects every name. Unknown names are ignored,

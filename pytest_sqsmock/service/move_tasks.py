@@ -1,10 +1,11 @@
 """StartMessageMoveTask, CancelMessageMoveTask and ListMessageMoveTasks (DLQ redrive).
 
 The tasks themselves live in `pytest_sqsmock.model.move_task` and move
-messages in virtual time; these handlers validate requests with the errors of
-../shared/reference §13.3 and render tasks as ListMessageMoveTasks does.
-Texts the reference marks open (§17.13) are chosen here in AWS's style and
-commented as unverified.
+messages in virtual time; these handlers validate requests with the errors AWS
+answers (observed AWS behaviour; SQS API Reference, StartMessageMoveTask,
+CancelMessageMoveTask, ListMessageMoveTasks) and render tasks as
+ListMessageMoveTasks does. Texts never observed from AWS are chosen here in
+AWS's style and commented as unverified.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ OUTSIDE_SOURCE_ACCOUNT_AND_REGION: Final = (
 def start_message_move_task(service: Service, params: Params, context: RequestContext) -> Result:
     """StartMessageMoveTask: start moving a dead-letter queue's messages."""
     source_arn = str(require(params, "SourceArn"))
-    # unverified (reference §17.13): worded like ReceiveMessage's range errors.
+    # unverified: AWS documents only the limit 500; worded like ReceiveMessage's range errors.
     rate = optional_in_range(
         params,
         "MaxNumberOfMessagesPerSecond",
@@ -69,7 +70,7 @@ def start_message_move_task(service: Service, params: Params, context: RequestCo
         destination = _existing(service, str(destination_arn), "DestinationArn", context)
         access.check(destination, "SendMessage", caller)
         if destination.settings.fifo != source.settings.fifo:
-            # unverified (reference §17.13): only the rule itself is documented.
+            # unverified: only the rule is documented (SQS API Reference, StartMessageMoveTask).
             raise invalid_value(
                 destination_arn,
                 "DestinationArn",
@@ -97,8 +98,8 @@ def cancel_message_move_task(service: Service, params: Params, context: RequestC
     access.check(source, "CancelMessageMoveTask", _caller(service, context))
     task = service.move_tasks.find(source, task_id)
     if task is None or task.status != "RUNNING":
-        # A finished or cancelling task: AWS's answer is unrecorded (reference
-        # §17.13); only RUNNING tasks can be cancelled, and only they show a handle.
+        # A finished or cancelling task: AWS's answer is unverified; only RUNNING
+        # tasks can be cancelled (SQS API Reference, CancelMessageMoveTask).
         raise resource_not_found("Task does not exist.")
     task.cancel(service.now_ms())
     return {"ApproximateNumberOfMessagesMoved": task.moved}
@@ -107,7 +108,7 @@ def cancel_message_move_task(service: Service, params: Params, context: RequestC
 def list_message_move_tasks(service: Service, params: Params, context: RequestContext) -> Result:
     """ListMessageMoveTasks: a source's most recent tasks, newest first."""
     source_arn = str(require(params, "SourceArn"))
-    # unverified: worded like ReceiveMessage's range errors.
+    # unverified: AWS documents only the limit 10; worded like ReceiveMessage's range errors.
     max_results = optional_in_range(
         params,
         "MaxResults",
@@ -124,7 +125,7 @@ def list_message_move_tasks(service: Service, params: Params, context: RequestCo
 
 
 def task_handle(task: MoveTask) -> str:
-    """The task's handle: base64 of ``{"taskId":…,"sourceArn":…}`` (reference §3)."""
+    """The task's handle: base64 of ``{"taskId":…,"sourceArn":…}`` (observed AWS behaviour)."""
     document = {"taskId": task.task_id, "sourceArn": task.source_arn}
     return base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
 
@@ -149,8 +150,8 @@ def _caller(service: Service, context: RequestContext) -> access.Caller:
 
 
 def _existing(service: Service, arn: str, parameter: str, context: RequestContext) -> Queue:
-    # The endpoint's region decides, as for queue URLs (reference §2.4). A
-    # malformed ARN is reported as a missing resource (unverified, §17.13).
+    # The endpoint's region decides, as for queue URLs (observed AWS behaviour). A
+    # malformed ARN is reported as a missing resource (unverified).
     parts = split_arn(arn)
     queue = None if parts is None or parts[0] != context.region else service.registry.find_by_arn(arn)
     if queue is None:
@@ -172,7 +173,7 @@ def _is_dead_letter_queue(service: Service, queue: Queue) -> bool:
 
 
 def _entry(task: MoveTask) -> Result:
-    # Field presence per reference §13.3; order follows botocore's shape.
+    # Field presence per SQS API Reference, ListMessageMoveTasksResultEntry; order follows botocore's shape.
     entry: Result = {}
     if task.status == "RUNNING":
         entry["TaskHandle"] = task_handle(task)

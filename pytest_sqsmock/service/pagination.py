@@ -21,7 +21,7 @@ def page(items: Sequence[str], params: dict[str, Any], key: str) -> dict[str, An
     """
     max_results = params.get("MaxResults")
     if max_results is not None and not 1 <= max_results <= MAX_PAGE:
-        # Text not recorded from AWS (reference §17.9); wording follows SQS's range errors.
+        # unverified: AWS documents only the range 1-1000 (SQS API Reference, ListQueues).
         raise invalid_value(
             max_results,
             "MaxResults",

@@ -16,7 +16,7 @@ from pytest_sqsmock.sqs_errors import invalid_value, over_limit
 
 MAX_ACTIONS: Final = 7
 _LABEL: Final = re.compile(r"[A-Za-z0-9_-]{1,80}")
-# Actions a statement may grant; the owner-only ones are refused (reference §14).
+# Actions a statement may grant; the owner-only ones are refused (SQS API Reference, AddPermission).
 _GRANTABLE: Final = frozenset(
     {
         "*",
@@ -42,29 +42,32 @@ def add_permission(service: Service, params: Params, context: RequestContext) ->
     accounts = [str(account) for account in require(params, "AWSAccountIds")]
     actions = [str(action) for action in require(params, "Actions")]
     if not _LABEL.fullmatch(label):
-        # Unverified wording, modelled on the queue-name rule.
+        # unverified: AWS documents only the rule (SQS API Reference, AddPermission).
         raise invalid_value(
             label, "Label", "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length."
         )
     if not accounts or not all(is_account_id(account) for account in accounts):
-        # moto's text (reference §14).
+        # unverified: moto's text.
         raise invalid_value(f"[{', '.join(accounts)}]", "PrincipalId", "Unable to verify.")
     if not actions:
+        # unverified wording.
         raise invalid_value("[]", "ActionName", "Please refer to the appropriate WSDL for a list of valid actions.")
     if len(actions) > MAX_ACTIONS:
+        # unverified: moto's text (AWS words the Policy limit differently).
         raise over_limit(f"{len(actions)} Actions were found, maximum allowed is {MAX_ACTIONS}.")
     for action in actions:
         if action in OWNER_ONLY:
+            # unverified: moto's text.
             raise invalid_value(f"SQS:{action}", "ActionName", "Only the queue owner is allowed to invoke this action.")
         if action not in _GRANTABLE:
-            # Unverified wording.
+            # unverified wording.
             raise invalid_value(
                 f"SQS:{action}", "ActionName", "Please refer to the appropriate WSDL for a list of valid actions."
             )
     document = _policy_document(queue)
     statements: list[dict[str, Any]] = document["Statement"]
     if any(statement.get("Sid") == label for statement in statements):
-        raise invalid_value(label, "Label", "Already exists.")
+        raise invalid_value(label, "Label", "Already exists.")  # observed AWS behaviour
     principals = [f"arn:aws:iam::{account}:root" for account in accounts]
     granted = [f"SQS:{action}" for action in actions]
     statements.append(
@@ -88,7 +91,7 @@ def remove_permission(service: Service, params: Params, context: RequestContext)
     statements: list[dict[str, Any]] = document["Statement"]
     kept = [statement for statement in statements if statement.get("Sid") != label]
     if len(kept) == len(statements):
-        raise invalid_value(label, "Label", "can't find label.")
+        raise invalid_value(label, "Label", "can't find label.")  # observed AWS behaviour
     document["Statement"] = kept
     _store(service, queue, document if kept else None)
     return {}
@@ -106,6 +109,6 @@ def _policy_document(queue: Queue) -> dict[str, Any]:
 
 
 def _store(service: Service, queue: Queue, document: dict[str, Any] | None) -> None:
-    # AWS returns the policy as compact JSON (reference §14).
+    # AWS returns the policy as compact JSON (observed AWS behaviour).
     raw = None if document is None else json.dumps(document, separators=(",", ":"))
     queue.update_settings(replace(queue.settings, policy_raw=raw), service.now_ms())

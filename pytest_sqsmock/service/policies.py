@@ -1,8 +1,8 @@
 """The JSON-valued queue attributes: ``Policy``, ``RedrivePolicy``, ``RedriveAllowPolicy``.
 
-Texts and codes follow ../shared/reference sections 4.4 and 5. Where the
-reference records no AWS wording, the text is composed from the AWS API
-documentation and marked ``# unverified``.
+Texts and codes are AWS's as observed (sources at each). Where AWS's wording was
+never observed, the text is composed from the SQS API Reference
+(SetQueueAttributes) and marked ``# unverified``.
 
 A dead-letter queue and its sources share one account and one region
 ("Amazon SQS dead-letter queues", Developer Guide 2021: "You must use the same
@@ -71,7 +71,7 @@ def parse_policy(raw: str) -> str | None:
     """Validate a ``Policy`` attribute value.
 
     Args:
-        raw: The value as sent; ``""`` means "no policy" (reference section 4.1).
+        raw: The value as sent; ``""`` means "no policy" (observed AWS behaviour).
 
     Returns:
         The policy text, stored verbatim, or ``None`` for ``""``.
@@ -84,7 +84,8 @@ def parse_policy(raw: str) -> str | None:
             ``Condition`` is not an object of operators AWS documents, each
             mapping keys to strings, numbers, booleans or lists of them;
             ``OverLimit`` (403) for more than 20 statements or more than 7
-            actions in one statement (section 4.4).
+            actions in one statement (SQS Developer Guide, "Amazon SQS policy
+            quotas"; texts observed AWS behaviour).
     """
     if raw == "":
         return None
@@ -92,8 +93,9 @@ def parse_policy(raw: str) -> str | None:
     statements = None if document is None else document.get("Statement")
     if isinstance(statements, dict):
         statements = [statements]
-    # AWS's text for syntactically malformed JSON is not recorded (reference 17.1);
-    # we answer it like a policy SQS rejects. Effect, Principal and the element
+    # unverified: AWS's text for syntactically malformed JSON; we answer it like
+    # a policy SQS rejects (observed AWS behaviour,
+    # https://github.com/hashicorp/terraform-provider-aws/pull/42209). Effect, Principal and the element
     # value types are not checked: what does not fit matches nobody.
     if not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
         raise invalid_attribute_value("Invalid value for the parameter Policy.")
@@ -120,7 +122,7 @@ def parse_policy(raw: str) -> str | None:
 
 
 def _max_receive_count(value: object) -> int | None:
-    # Accepted as a JSON number or a numeric string (reference section 5).
+    # Accepted as a JSON number or a numeric string (observed AWS behaviour).
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value):
@@ -159,7 +161,7 @@ def parse_redrive_policy(
 
     Raises:
         SqsError: ``InvalidParameterValue`` ``Value <raw> for parameter
-            RedrivePolicy is invalid. Reason: <reason>`` (reference section 5).
+            RedrivePolicy is invalid. Reason: <reason>`` (observed AWS behaviour).
     """
     if raw == "":
         return None
@@ -178,7 +180,7 @@ def parse_redrive_policy(
         raise fail("Invalid value for deadLetterTargetArn.")
     count = _max_receive_count(document["maxReceiveCount"])
     if count is None or not 1 <= count <= MAX_RECEIVE_COUNT:
-        # Emulator wording (LSi, reference 17.2); AWS text unrecorded.
+        # unverified: LocalStack's wording; AWS documents only the range (1-1000 in the console).
         raise fail(
             f"Invalid value for maxReceiveCount: {_echo(document['maxReceiveCount'])}, "
             f"valid values are from 1 to {MAX_RECEIVE_COUNT} both inclusive."
@@ -188,12 +190,14 @@ def parse_redrive_policy(
         raise fail(OUTSIDE_SOURCE_SCOPE)
     target = resolve_dead_letter(arn)
     if target is None:
-        # The reported text is cut off after "exist"; the period is our guess.
+        # Observed AWS behaviour (https://github.com/serverless/serverless/issues/5215);
+        # the report cuts the text off after "exist": the period is our guess.
         raise fail("Dead letter target does not exist.")
     if target.fifo != fifo:
-        raise fail("Dead-letter queue must be same type of queue as the source..")  # sic, two periods
+        # sic, two periods (observed AWS behaviour, https://github.com/byu-oit/handel/issues/253).
+        raise fail("Dead-letter queue must be same type of queue as the source..")
     if not allows_source(target.redrive_allow_policy, source_arn=source_arn, dead_letter_arn=arn):
-        # unverified: AWS's refusal text is not recorded (reference 17.2).
+        # unverified: AWS documents the rule (SQS API Reference, SetQueueAttributes), not the text.
         raise fail(f"The RedriveAllowPolicy of {arn} does not allow {source_arn} to use it as a dead-letter queue.")
     return RedrivePolicy(dead_letter_target_arn=arn, max_receive_count=count)
 
@@ -231,7 +235,7 @@ def render_redrive_policy(policy: RedrivePolicy) -> str:
 
     Compact JSON with ``maxReceiveCount`` as a number, as in the AWS CLI's
     ``get-queue-attributes`` example output (aws/aws-cli
-    ``awscli/examples/sqs/get-queue-attributes.rst``) and reference section 5.
+    ``awscli/examples/sqs/get-queue-attributes.rst``).
 
     Args:
         policy: The parsed policy.
@@ -253,8 +257,8 @@ def parse_redrive_allow_policy(raw: str) -> RedriveAllowPolicy | None:
 
     The error code mirrors RedrivePolicy's (``InvalidParameterValue`` in the
     ``Value <raw> for parameter RedriveAllowPolicy is invalid. Reason: ...``
-    form); the reasons use the API documentation's wording. All unverified
-    (reference 17.2). ``byQueue`` without ``sourceQueueArns`` is accepted and
+    form); the reasons use the SQS API Reference's wording (SetQueueAttributes).
+    All unverified. ``byQueue`` without ``sourceQueueArns`` is accepted and
     admits no source.
 
     Args:

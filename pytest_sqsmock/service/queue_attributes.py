@@ -3,8 +3,8 @@
 One table (`pytest_sqsmock.service.attribute_specs.SPECS`) describes every
 settable attribute: how its value is parsed into `QueueSettings` fields, how
 it is compared for an idempotent CreateQueue and how GetQueueAttributes
-renders it. Facts come from
-../shared/reference sections 3, 4.1, 4.4 and 5.
+renders it. Facts: SQS API Reference (CreateQueue, SetQueueAttributes,
+GetQueueAttributes) and observed AWS behaviour for the error texts.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ _SSE_CONFLICT: Final = (
 
 
 def validate_queue_name(name: str, fifo: bool) -> None:
-    """Check a queue name for CreateQueue (reference section 3).
+    """Check a queue name for CreateQueue (SQS API Reference, CreateQueue).
 
     Args:
         name: The requested name; case-sensitive, 1-80 characters.
@@ -109,7 +109,8 @@ def _apply(current: QueueSettings, attributes: Mapping[str, str], request: Attri
         spec = SPECS.get(name)
         if spec is None:
             # Read-only names (QueueArn, Approximate*, timestamps) and "All" are
-            # unknown on create/set too (LSi; unverified, reference 17.20).
+            # unknown on create/set too (unverified: LocalStack's behaviour; AWS
+            # documents only the settable names).
             raise unknown_attribute(name)
         if spec.on_standard is not None and not request.fifo:
             raise spec.on_standard(name)
@@ -120,11 +121,11 @@ def _apply(current: QueueSettings, attributes: Mapping[str, str], request: Attri
     if kms_key is not None and changes.get("sqs_managed_sse_enabled") is True:
         raise invalid_attribute_name(_SSE_CONFLICT)
     if kms_key is not None:
-        # Reference 5: setting a KMS key turns SqsManagedSseEnabled to false.
+        # Setting a KMS key turns SqsManagedSseEnabled to false (observed AWS behaviour).
         changes["sqs_managed_sse_enabled"] = False
     elif changes.get("sqs_managed_sse_enabled") is True:
         # Switching an SSE-KMS queue to SSE-SQS drops the key (unverified: the
-        # two are exclusive, reference 4.4).
+        # two are exclusive, observed AWS behaviour).
         changes["kms_master_key_id"] = None
     return replace(current, **changes)
 
@@ -140,7 +141,7 @@ def parse_create_attributes(
     The queue is FIFO when ``FifoQueue`` reads true; the name is then checked
     against that type (a ``.fifo`` name without ``FifoQueue=true`` is an
     invalid standard name). ``FifoQueue=false`` makes a standard queue, on
-    which the name ``FifoQueue`` is unknown (reference 4.1).
+    which the name ``FifoQueue`` is unknown (observed AWS behaviour).
 
     Args:
         attributes: The request's ``Attributes`` map (string values).
@@ -175,7 +176,7 @@ def apply_set_attributes(
     """Validate SetQueueAttributes' ``Attributes`` and return the changed settings.
 
     Same rules as CreateQueue; ``FifoQueue`` is unknown on a standard queue, a
-    no-op as ``true`` on a FIFO queue and refused as ``false`` (reference 4.4).
+    no-op as ``true`` on a FIFO queue and refused as ``false`` (observed AWS behaviour).
     Nothing changes unless every attribute is valid.
 
     Args:
@@ -209,8 +210,8 @@ def first_difference(
     The request is validated as a CreateQueue first, then each requested
     attribute's normalised value (``"030"`` equals ``30``, ``"TRUE"`` equals
     true, policies compare as parsed JSON) is compared with the queue's
-    current value (reference 4.1). When several differ, the first in request
-    order is named (reference 17.19: AWS's choice unrecorded).
+    current value (observed AWS behaviour). When several differ, the first in
+    request order is named (unverified: AWS's choice was never observed).
 
     Args:
         current: The existing queue's settings.
@@ -240,10 +241,11 @@ def render_attributes(
 ) -> dict[str, str]:
     """GetQueueAttributes' ``Attributes`` map.
 
-    ``All`` expands to every applicable attribute (reference 5). Names that
-    do not apply to the queue (Kms* without a key, unset policies, FIFO-only
-    names on a standard queue) are left out without error (reference 4.4;
-    FIFO-only names on a standard queue: unverified, reference 17.20).
+    ``All`` expands to every applicable attribute (SQS API Reference,
+    GetQueueAttributes). Names that do not apply to the queue (Kms* without a
+    key, unset policies, FIFO-only names on a standard queue) are left out
+    without error (observed AWS behaviour; FIFO-only names on a standard queue:
+    unverified).
 
     Args:
         settings: The queue's settings.

@@ -52,7 +52,7 @@ def create_queue(service: Service, params: Params, context: RequestContext) -> R
             existing.settings, attributes, queue_arn=arn, resolve_dead_letter=_dead_letter_resolver(service)
         )
         if differing is None and tags and tags != existing.tags:
-            # Tags take part in the comparison (reference §4.1); AWS's text is not recorded.
+            # Tags take part in the comparison (observed AWS behaviour); unverified: the name AWS reports.
             differing = "tags"
         if differing is not None:
             raise queue_name_exists(differing)
@@ -81,7 +81,7 @@ def get_queue_url(service: Service, params: Params, context: RequestContext) -> 
     if queue is None:
         raise queue_does_not_exist(query=context.protocol == "query")
     if not access.allows(queue, "GetQueueUrl", caller_of(context, service.now_ms())):
-        # SQS does not reveal whether a queue it won't show exists (reference §4.2).
+        # SQS does not reveal whether a queue it won't show exists (observed AWS behaviour).
         raise queue_does_not_exist(hidden=True)
     return {"QueueUrl": queue_url(context.base_url, owner, name)}
 

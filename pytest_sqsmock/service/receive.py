@@ -39,7 +39,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         "Must be >= 0 and <= 20, if provided.",
         default=queue.settings.receive_wait_s,
     )
-    # Text not recorded from AWS (reference §17.14); worded like the other receive ranges.
+    # unverified: AWS documents only the range 0-43200; worded like the other receive ranges.
     visibility_s = optional_in_range(
         params,
         "VisibilityTimeout",
@@ -54,7 +54,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
     attribute_names: list[str] = params.get("MessageAttributeNames") or []
     timeout = queue.settings.visibility_timeout_s if visibility_s is None else visibility_s
 
-    # ReceiveRequestAttemptId applies only to FIFO queues ([BM]); ignored elsewhere.
+    # ReceiveRequestAttemptId applies only to FIFO queues (SQS API Reference, ReceiveMessage); ignored elsewhere.
     attempt_id = params.get("ReceiveRequestAttemptId")
     attempts = queue.receive_attempts
     if attempts is not None and attempt_id is not None:

@@ -16,7 +16,7 @@ def tag_queue(service: Service, params: Params, context: RequestContext) -> Resu
     queue = service.resolve_queue(params, context)
     tags: dict[str, str] = require(params, "Tags")
     for key, value in tags.items():
-        # Limits from the SQS quotas page; AWS's error texts are not recorded (reference §4.5).
+        # Limits: SQS Developer Guide, "Amazon SQS queue quotas". unverified: the texts are moto's.
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
             raise invalid_parameter_value("Tag keys must be between 1 and 128 characters in length.")
         if len(value) > MAX_VALUE_LENGTH:

@@ -23,7 +23,7 @@ from pytest_sqsmock.wire.shapes import service_shapes
 
 Protocol = Literal["json", "query"]
 
-# Operations AWS refuses when a query request is sent to a queue URL (reference section 2.3).
+# Operations AWS refuses when a query request is sent to a queue URL (observed AWS behaviour).
 _NOT_ON_QUEUE_URL: Final = frozenset({"CreateQueue", "ListQueues"})
 _CREDENTIAL: Final = re.compile(r"Credential=([^,\s]+)")
 

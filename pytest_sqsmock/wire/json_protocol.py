@@ -1,8 +1,9 @@
-"""awsJson1_0, the protocol botocore >= 1.34.90 speaks to SQS (reference section 2.1).
+"""awsJson1_0, the protocol botocore >= 1.34.90 speaks to SQS (botocore's SQS model).
 
 Requests name the operation in ``X-Amz-Target: AmazonSQS.<Op>`` and carry the
 input structure as a JSON object; responses are the output structure as JSON.
-Errors follow reference section 2.2 (``__type`` plus ``x-amzn-query-error``).
+Errors follow SQS Developer Guide, "Interpreting Amazon SQS JSON API responses"
+(``__type`` plus ``x-amzn-query-error``).
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def _to_json(shape: Shape, value: Any) -> Any:
 
 
 def encode_error(error: SqsError, request_id: str) -> HttpResponse:
-    """Serialise an error as SQS does over awsJson1_0 (reference section 2.2).
+    """Serialise an error as SQS does over awsJson1_0 ("Interpreting Amazon SQS JSON API responses").
 
     Args:
         error: The error to send.

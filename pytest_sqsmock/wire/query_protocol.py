@@ -1,4 +1,4 @@
-"""The legacy query protocol: form parameters in, XML out (reference section 2.3).
+"""The legacy query protocol: form parameters in, XML out (botocore's query-protocol SQS model).
 
 botocore before 1.34.90, old SDKs and raw HTTP clients send
 ``Action=<Op>&Version=2012-11-05&...`` with lists and maps flattened under
@@ -25,7 +25,7 @@ from pytest_sqsmock.wire.shapes import INT32, INT64, Shape, service_shapes
 CONTENT_TYPE: Final = "text/xml"
 
 # (structure shape, member) -> element name of each flattened item, from the
-# last query-protocol botocore model (reference section 2.3).
+# last query-protocol botocore model (botocore 1.34.22, sqs/2012-11-05/service-2.json).
 QUERY_NAMES: Final[Mapping[tuple[str, str], str]] = {
     ("AddPermissionRequest", "AWSAccountIds"): "AWSAccountId",
     ("AddPermissionRequest", "Actions"): "ActionName",
@@ -339,7 +339,7 @@ def _encode_value(shape: Shape, value: Any, out: list[str]) -> None:
 
 
 def encode_error(error: SqsError, request_id: str) -> HttpResponse:
-    """Serialise an error as query-protocol XML (reference section 2.3).
+    """Serialise an error as query-protocol XML ("Interpreting Amazon SQS XML API responses").
 
     Args:
         error: The error to send; its legacy ``code`` goes in ``<Code>``.
