@@ -53,7 +53,7 @@ def send_message_batch(service: Service, params: Params, context: RequestContext
     for entry in entries:
         raw_attributes = entry.get("MessageAttributes") or {}
         if any(_LIST_VALUE_KEYS & set(value) for value in raw_attributes.values() if isinstance(value, dict)):
-            # List values fail the whole batch (reference 6.2: the text names the operation).
+            # List values fail the whole batch (observed AWS behaviour: the text names the operation).
             parse_message_attributes(raw_attributes)
         total += _payload_size(entry.get("MessageBody"), raw_attributes)
     if total > MAX_BATCH_BYTES:
@@ -123,24 +123,28 @@ def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *,
         validate_delay_seconds(int(delay), queue.settings.fifo)
     group_id = params.get("MessageGroupId")
     if group_id is not None:
-        # Fair queues (reference 12): standard queues take a group id too.
+        # Fair queues (SQS Developer Guide, "Amazon SQS fair queues"): standard queues take a group id too.
         validate_fifo_id(str(group_id), "MessageGroupId")
     elif queue.settings.fifo:
         raise missing_parameter("MessageGroupId")
     deduplication_id = params.get("MessageDeduplicationId")
     if deduplication_id is not None and not queue.settings.fifo:
-        # LocalStack's text (reference §17.3); the parameter applies only to FIFO queues.
+        # The parameter applies only to FIFO queues (SQS API Reference, SendMessage).
+        # unverified: AWS's wording when it refused MessageGroupId on a standard
+        # queue (observed AWS behaviour, https://github.com/github-aws-runners/
+        # terraform-aws-github-runner/issues/1562); no capture for this parameter.
         raise invalid_value(
             deduplication_id,
             "MessageDeduplicationId",
-            "The request includes a parameter that is not valid for this queue type.",
+            "The request include parameter that is not valid for this queue type.",
         )
     if deduplication_id is not None:
         validate_fifo_id(str(deduplication_id), "MessageDeduplicationId")
     elif queue.settings.fifo:
         if not queue.settings.content_based_deduplication:
             raise invalid_parameter_value(MISSING_DEDUPLICATION_ID)
-        # Content-based: SHA-256 of the body only (reference 11.1, 17.8).
+        # Content-based: SHA-256 of the body (SQS API Reference, SendMessage); hex
+        # encoding unverified.
         deduplication_id = hashlib.sha256(body.encode()).hexdigest()
     message = Message(
         message_id=random_uuid(),
@@ -162,7 +166,7 @@ def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *,
 
 
 def _check_fifo_entries(queue: Queue, entries: list[dict[str, Any]]) -> None:
-    """A FIFO entry without a group id or deduplication id fails the whole batch (reference 9)."""
+    """A FIFO entry without a group id or deduplication id fails the whole batch (observed AWS behaviour)."""
     for entry in entries:
         if entry.get("MessageGroupId") is None:
             raise invalid_parameter_value("The request must contain the parameter MessageGroupId.")

@@ -54,10 +54,11 @@ def test_group_ids_are_validated_with_the_fifo_rules(sqs: Any, standard_url: str
 
 
 def test_a_dedup_id_on_a_standard_queue_is_refused(sqs: Any, standard_url: str) -> None:
-    # §17.3: LocalStack's text; unverified on AWS.
+    # unverified: AWS's wording for MessageGroupId on a standard queue before fair
+    # queues (observed AWS behaviour); no AWS capture for MessageDeduplicationId.
     with expect_invalid(
         "Value d for parameter MessageDeduplicationId is invalid. "
-        "Reason: The request includes a parameter that is not valid for this queue type."
+        "Reason: The request include parameter that is not valid for this queue type."
     ):
         sqs.send_message(
             QueueUrl=standard_url,
@@ -91,7 +92,7 @@ def test_a_batch_with_group_ids(sqs: Any, standard_url: str) -> None:
 
 
 def test_an_attempt_id_on_a_standard_queue_is_ignored(sqs: Any, standard_url: str) -> None:
-    # Our choice: [BM] says the parameter applies only to FIFO queues.
+    # Our choice: SQS API Reference, ReceiveMessage says it applies only to FIFO queues.
     sqs.send_message(QueueUrl=standard_url, MessageBody="a")
     sqs.send_message(QueueUrl=standard_url, MessageBody="b")
 
