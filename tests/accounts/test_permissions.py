@@ -1,7 +1,8 @@
 """Queue policies, AddPermission and RemovePermission, and who may call what.
 
-Spec: reference/sqs-behaviour.md §2.2 (AccessDenied on the wire), §4 (owner-only
-operations), §4.2 (GetQueueUrl), §14 (permissions), §15, §17.12.
+Spec: API Reference, AddPermission / RemovePermission; Developer Guide, "Overview of managing access
+in Amazon SQS" (owner-only operations); observed AWS behaviour (AccessDenied on the wire, denial texts,
+GetQueueUrl without access); unverified points marked.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ QUEUE_URL = f"https://sqs.{REGION}.amazonaws.com/{OWNER}/{QUEUE}"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:{OWNER}:{QUEUE}"
 DEFAULT_POLICY_ID = f"{QUEUE_ARN}/SQSDefaultPolicy"
 
-#: botocore < 1.34.90 speaks the query protocol (§2.3): its errors carry no QueryErrorCode.
+#: botocore < 1.34.90 speaks the query protocol: its errors carry no QueryErrorCode.
 QUERY_PROTOCOL = botocore.session.get_session().get_service_model("sqs").protocol == "query"
 
 
@@ -37,7 +38,7 @@ def root(account: str) -> str:
 
 
 def no_policy_text(account: str, action: str) -> str:
-    """§2.2/§14: the denial text when no queue-policy statement allows the call."""
+    """Observed AWS text when no queue-policy statement allows the call."""
     return (
         f"User: {root(account)} is not authorized to perform: sqs:{action.lower()} "
         f"on resource: {QUEUE_ARN} because no resource-based policy allows the "
@@ -46,7 +47,7 @@ def no_policy_text(account: str, action: str) -> str:
 
 
 def explicit_deny_text(account: str, action: str) -> str:
-    """§14: the denial text when a queue-policy Deny matches."""
+    """Observed AWS text when a queue-policy Deny matches."""
     return (
         f"User: {root(account)} is not authorized to perform: sqs:{action.lower()} "
         f"on resource: {QUEUE_ARN} with an explicit deny in a resource-based policy"
@@ -55,7 +56,7 @@ def explicit_deny_text(account: str, action: str) -> str:
 
 @contextmanager
 def expect_access_denied(message: str | None = None) -> Iterator[None]:
-    """AccessDenied 403, unmodeled (plain ClientError), QueryErrorCode AccessDeniedException (§2.2, §15)."""
+    """AccessDenied 403, unmodeled (plain ClientError), QueryErrorCode AccessDeniedException (observed AWS behaviour)."""
     with pytest.raises(ClientError) as info:
         yield
     assert type(info.value) is ClientError, type(info.value)
@@ -72,7 +73,7 @@ def expect_access_denied(message: str | None = None) -> Iterator[None]:
 
 @contextmanager
 def expect_invalid_parameter_value(message: str) -> Iterator[None]:
-    """InvalidParameterValue 400, unmodeled (§14, §15)."""
+    """InvalidParameterValue 400, not modeled in botocore."""
     with pytest.raises(ClientError) as info:
         yield
     assert type(info.value) is ClientError, type(info.value)
@@ -86,7 +87,7 @@ def expect_invalid_parameter_value(message: str) -> Iterator[None]:
 
 @contextmanager
 def expect_hidden_queue(client: Any) -> Iterator[None]:
-    """§4.2: GetQueueUrl the caller may not perform → NonExistentQueue, 400."""
+    """Observed AWS behaviour: GetQueueUrl the caller may not perform → NonExistentQueue, 400."""
     with pytest.raises(client.exceptions.QueueDoesNotExist) as info:
         yield
     error: dict[str, Any] = dict(info.value.response["Error"])
@@ -178,7 +179,7 @@ def receipt_handle(owner: Any, body: str = "m") -> str:
     return handle
 
 
-# -- AddPermission: the Policy document (§14) ------------------------------------------
+# -- AddPermission: the Policy document (observed AWS behaviour) ----------------------------
 
 
 def test_add_permission_writes_the_default_policy_document(owner: Any) -> None:
@@ -205,7 +206,7 @@ def test_add_permission_writes_the_default_policy_document(owner: Any) -> None:
     raw = policy_of(owner)
     assert raw is not None
     assert json.loads(raw) == expected
-    # AWS returns compact JSON, keys in this order (§14, elifesciences capture).
+    # AWS returns compact JSON, keys in this order (observed AWS behaviour).
     assert raw == json.dumps(expected, separators=(",", ":"))
 
 
@@ -388,7 +389,7 @@ def test_cross_account_send_without_policy_is_denied(sqs_mock: SqsMock, partner:
 
 
 def test_access_denied_on_the_wire(partner: Any) -> None:
-    # §2.2: 403, `x-amzn-query-error: AccessDenied;Sender`, coral __type, key `Message`.
+    # Observed AWS behaviour: 403, `x-amzn-query-error: AccessDenied;Sender`, coral __type, key `Message`.
     seen: list[Any] = []
 
     def capture(response: tuple[Any, Any] | None, **kwargs: Any) -> None:
@@ -405,7 +406,7 @@ def test_access_denied_on_the_wire(partner: Any) -> None:
     assert wire.status_code == 403
     headers = {name.lower(): value for name, value in wire.headers.items()}
     if QUERY_PROTOCOL:
-        # §2.3: the query protocol's XML error document, `<Code>` the legacy code.
+        # "Interpreting Amazon SQS XML API responses": the query protocol's XML error document, `<Code>` the legacy code.
         assert headers["content-type"] == "text/xml"
         assert "x-amzn-query-error" not in headers
         namespace = "{http://queue.amazonaws.com/doc/2012-11-05/}"
@@ -443,7 +444,7 @@ def test_access_denied_on_the_wire(partner: Any) -> None:
     ],
 )
 def test_every_shared_operation_is_denied_without_policy(owner: Any, partner: Any, operation: str, action: str) -> None:
-    # Batch calls are checked as their base action (§14).
+    # Batch calls are checked as their base action (API Reference, AddPermission; observed AWS behaviour).
     handle = receipt_handle(owner)
     with expect_access_denied(no_policy_text(PARTNER, action)):
         call_operation(partner, operation, handle)
@@ -579,7 +580,7 @@ def test_partner_receives_and_deletes_what_the_owner_sent(sqs_mock: SqsMock, own
     assert len(sqs_mock.queue(QUEUE)) == 0
 
 
-# -- owner-only operations (§4 table, §14) --------------------------------------------
+# -- owner-only operations (Developer Guide, "Overview of managing access in Amazon SQS") -------
 
 OWNER_ONLY = [
     "SetQueueAttributes",
@@ -618,7 +619,7 @@ def test_owner_only_operation_is_denied_even_with_add_permission_star(owner: Any
         call_operation(partner, operation, "unused")
 
 
-# -- explicit Deny and Principal "*" (§14) ---------------------------------------------
+# -- explicit Deny and Principal "*" (IAM User Guide, "Policy evaluation logic") -----------------
 
 
 def test_explicit_deny_denies_even_the_owner(owner: Any) -> None:
@@ -708,7 +709,7 @@ def test_policy_statement_for_another_resource_does_not_apply(owner: Any, partne
         partner.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
 
 
-# -- GetQueueUrl without access (§4.2) --------------------------------------------------
+# -- GetQueueUrl without access (observed AWS behaviour) ------------------------------------
 
 
 def test_get_queue_url_without_access_is_non_existent_queue(partner: Any) -> None:

@@ -4,7 +4,7 @@ AWS sources (IAM User Guide): "IAM JSON policy elements reference" (NotPrincipal
 NotResource, Resource wildcards), "IAM JSON policy elements: Condition operators" (every
 operator, absent keys, ...IfExists, Null), "Set operators for multivalued context keys"
 (ForAnyValue / ForAllValues), "AWS global condition context keys", "Policy evaluation logic".
-Access denials: 403 AccessDenied with the texts measured from AWS (reference: permissions).
+Access denials: 403 AccessDenied with the texts observed from AWS.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Regions and accounts through real boto3 clients: which queue a request reaches.
 
-Spec: reference/sqs-behaviour.md §2.2, §2.4, §3, §4.2; DESIGN.md "Accounts and regions".
+Spec: Developer Guide, "Amazon SQS queue and message identifiers"; API Reference, GetQueueUrl;
+observed AWS behaviour (endpoints and regions); DESIGN.md "Accounts and regions".
 """
 
 from __future__ import annotations
@@ -20,26 +21,26 @@ THIRD_ACCOUNT = "444455556666"
 EAST = "us-east-1"
 WEST = "eu-west-1"
 
-#: §2.2 / §15: the JSON-protocol answer for a queue that does not exist.
+#: Developer Guide, "Interpreting Amazon SQS JSON API responses": the JSON-protocol answer for a queue that does not exist.
 NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
 HIDDEN_QUEUE_TEXT = "The specified queue does not exist or you do not have access to it."
 
 
 def url_of(name: str, *, region: str = EAST, account: str = DEFAULT_ACCOUNT) -> str:
-    """The queue URL SQS returns for ``name`` (§3)."""
+    """The queue URL SQS returns for ``name`` (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
 
 
 def arn_of(name: str, *, region: str = EAST, account: str = DEFAULT_ACCOUNT) -> str:
-    """The queue ARN (§3)."""
+    """The queue ARN (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"arn:aws:sqs:{region}:{account}:{name}"
 
 
 @contextmanager
 def expect_no_such_queue(client: Any, message: str = NON_EXISTENT_QUEUE_TEXT) -> Iterator[None]:
-    """NonExistentQueue 400, class QueueDoesNotExist (§2.2, §15)."""
-    # botocore < 1.34.90 speaks the query protocol (§2.3): no QueryErrorCode, and
+    """NonExistentQueue 400, class QueueDoesNotExist ("Interpreting Amazon SQS JSON API responses")."""
+    # botocore < 1.34.90 speaks the query protocol: no QueryErrorCode, and
     # NonExistentQueue is worded for the "wsdl version".
     query = client.meta.service_model.protocol == "query"
     if query and message == NON_EXISTENT_QUEUE_TEXT:
@@ -161,7 +162,7 @@ def test_list_queues_shows_only_the_callers_account_and_region(sqs_mock: SqsMock
     assert "QueueUrls" not in empty
 
 
-# -- the endpoint's region decides, not the URL's host (§2.4) -----------------------
+# -- the endpoint's region decides, not the URL's host (observed AWS behaviour) -----------------------
 
 
 def test_region_a_client_with_a_region_b_url_gets_non_existent_queue(
@@ -181,7 +182,7 @@ def test_region_a_client_with_a_region_b_url_gets_non_existent_queue(
 
 
 def test_region_b_url_reaches_the_same_named_queue_of_region_a(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
-    # §2.4: the queue is looked up in the region of the endpoint, not the URL's host.
+    # Observed AWS behaviour: the queue is looked up in the region of the endpoint, not the URL's host.
     east = client_for(region=EAST)
     west = client_for(region=WEST)
     east.create_queue(QueueName="orders")
@@ -256,7 +257,7 @@ def test_legacy_host_queue_url_resolves_by_path(
 
 
 def test_legacy_host_url_of_an_unknown_queue_is_non_existent(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
-    # §2.4: NonExistentQueue (400), not InvalidAddress.
+    # Observed AWS behaviour: NonExistentQueue (400), not InvalidAddress.
     sqs = client_for()
     with expect_no_such_queue(sqs):
         sqs.get_queue_attributes(
@@ -276,7 +277,7 @@ def test_custom_host_queue_url_resolves_by_path(sqs_mock: SqsMock, client_for: C
 
 
 def test_queue_url_that_names_no_queue_is_non_existent(sqs_mock: SqsMock, client_for: ClientFactory) -> None:
-    # §2.4: `http://whatever-incorrect-queue-address` → NonExistentQueue, 400.
+    # Observed AWS behaviour: `http://whatever-incorrect-queue-address` → NonExistentQueue, 400.
     sqs = client_for()
     sqs.create_queue(QueueName="orders")
     with expect_no_such_queue(sqs):
@@ -284,7 +285,7 @@ def test_queue_url_that_names_no_queue_is_non_existent(sqs_mock: SqsMock, client
 
 
 def test_returned_urls_follow_a_legacy_endpoint_host(sqs_mock: SqsMock) -> None:
-    # §2.4: the queue URL host follows the endpoint host of the request.
+    # Observed AWS behaviour: the queue URL host follows the endpoint host of the request.
     legacy = sqs_mock.client(endpoint_url="https://queue.amazonaws.com")
 
     created = legacy.create_queue(QueueName="orders")["QueueUrl"]
@@ -408,7 +409,7 @@ def test_message_sender_id_differs_between_accounts(sqs_mock: SqsMock, client_fo
     owner.send_message(QueueUrl=url, MessageBody="mine")
     client_for(account=OTHER_ACCOUNT).send_message(QueueUrl=url, MessageBody="theirs")
 
-    # botocore < 1.34.101 has only the deprecated AttributeNames (§1, §6.5).
+    # botocore < 1.34.101 has only the deprecated AttributeNames (botocore's CHANGELOG).
     members = owner.meta.service_model.operation_model("ReceiveMessage").input_shape.members
     names = "MessageSystemAttributeNames" if "MessageSystemAttributeNames" in members else "AttributeNames"
     messages = owner.receive_message(QueueUrl=url, MaxNumberOfMessages=10, **{names: ["SenderId"]})["Messages"]
@@ -527,7 +528,7 @@ def test_queues_filters_by_region_and_account(spread: SqsMock) -> None:
     assert spread.queues(account_id=THIRD_ACCOUNT) == []
 
 
-# -- GetQueueUrl with QueueOwnerAWSAccountId (§4.2) -----------------------------------
+# -- GetQueueUrl with QueueOwnerAWSAccountId (API Reference, GetQueueUrl) -----------------------
 
 
 def test_get_queue_url_with_own_account_as_owner(sqs_mock: SqsMock, client_for: ClientFactory) -> None:

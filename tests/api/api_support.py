@@ -17,11 +17,11 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ENDPOINT = f"https://sqs.{REGION}.amazonaws.com"
 
-#: §2.2 / §15: the JSON-protocol answer for a queue that does not exist.
+#: Developer Guide, "Interpreting Amazon SQS JSON API responses": the JSON-protocol answer for a queue that does not exist.
 NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 NON_EXISTENT_QUEUE_TEXT = "The specified queue does not exist."
 
-#: §6.1: the allowed-character list quoted in InvalidMessageContents.
+#: API Reference, SendMessage: the allowed-character list quoted in InvalidMessageContents.
 ALLOWED_CHARS_TEXT = "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]"
 
 #: Marker for "do not check the message text" (unverified texts, see the callers' comments).
@@ -29,8 +29,8 @@ UNCHECKED = object()
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
-#: §1: ReceiveMessage gained ``MessageSystemAttributeNames`` in botocore 1.34.101; older
-#: clients (all of them query-protocol clients, §2.3) only have ``AttributeNames``.
+#: botocore's CHANGELOG: ReceiveMessage gained ``MessageSystemAttributeNames`` in botocore 1.34.101; older
+#: clients (all of them query-protocol clients) only have ``AttributeNames``.
 _RECEIVE_INPUT = botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape
 assert _RECEIVE_INPUT is not None
 HAS_MESSAGE_SYSTEM_ATTRIBUTE_NAMES = "MessageSystemAttributeNames" in _RECEIVE_INPUT.members
@@ -43,12 +43,12 @@ needs_message_system_attribute_names = pytest.mark.skipif(
 
 
 def url_of(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
-    """The queue URL SQS returns for ``name`` (§3)."""
+    """The queue URL SQS returns for ``name`` (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
 
 
 def arn_of(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
-    """The queue ARN (§3)."""
+    """The queue ARN (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"arn:aws:sqs:{region}:{account}:{name}"
 
 
@@ -63,13 +63,13 @@ def epoch_s(when: datetime) -> int:
 
 
 def md5_hex(data: str | bytes) -> str:
-    """Hex MD5 of a UTF-8 string or raw bytes (§6.4 MD5OfMessageBody)."""
+    """Hex MD5 of a UTF-8 string or raw bytes (API Reference, SendMessage: MD5OfMessageBody)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.md5(raw).hexdigest()
 
 
 def md5_of_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> str:
-    """MD5OfMessageAttributes computed with the algorithm of §6.4 (AWS developer guide).
+    """MD5OfMessageAttributes computed as Developer Guide, "Message metadata for Amazon SQS" describes.
 
     Names sorted ascending; per attribute: length-prefixed name, length-prefixed
     DataType, one transport byte (1 String/Number, 2 Binary), length-prefixed value.
@@ -105,17 +105,17 @@ def expect_error(
 
     Args:
         client: The boto3 SQS client (for the modeled exception classes).
-        code: ``Error.Code``: the legacy code from ``x-amzn-query-error`` (§2.2).
-        status: The HTTP status (§15).
-        message: The exact message; ``UNCHECKED`` where the reference marks the text
+        code: ``Error.Code``: the legacy code from ``x-amzn-query-error`` ("Interpreting Amazon SQS JSON API responses").
+        status: The HTTP status (botocore's SQS model).
+        message: The exact message; ``UNCHECKED`` where AWS's text is
             unverified (the caller then carries the text in a comment; bind
             the block with `as err` to turn it into an assertion).
-        shape: For modeled errors, the exception class / ``QueryErrorCode`` (§2.2);
+        shape: For modeled errors, the exception class / ``QueryErrorCode`` (botocore's SQS model);
             ``None`` for unmodeled errors, which raise a plain ``ClientError``.
         query_error_code: The ``QueryErrorCode`` of an unmodeled error
             (``InvalidParameterValueException`` etc.).
     """
-    # botocore older than 1.34.90 speaks the query protocol (§2.3): no
+    # botocore older than 1.34.90 speaks the query protocol (botocore's CHANGELOG): no
     # QueryErrorCode, and NonExistentQueue is worded for the "wsdl version".
     query = client.meta.service_model.protocol == "query"
     if query and shape is not None and not hasattr(client.exceptions, shape):
@@ -148,7 +148,7 @@ def expect_error(
 def expect_invalid_parameter_value(
     client: Any, message: str | object = UNCHECKED
 ) -> Iterator[pytest.ExceptionInfo[ClientError]]:
-    """The generic validation error: ``InvalidParameterValue`` 400 (§15, unmodeled)."""
+    """The generic validation error: ``InvalidParameterValue`` 400 (not modeled in botocore)."""
     with expect_error(
         client,
         code="InvalidParameterValue",
@@ -161,7 +161,7 @@ def expect_invalid_parameter_value(
 
 @contextmanager
 def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.ExceptionInfo[ClientError]]:
-    """``MissingParameter`` 400 ``The request must contain the parameter <P>.`` (§15)."""
+    """``MissingParameter`` 400 ``The request must contain the parameter <P>.`` (observed AWS behaviour)."""
     with expect_error(
         client,
         code="MissingParameter",
@@ -176,7 +176,7 @@ def expect_missing_parameter(client: Any, parameter: str) -> Iterator[pytest.Exc
 def expect_no_such_queue(
     client: Any, message: str | object = NON_EXISTENT_QUEUE_TEXT
 ) -> Iterator[pytest.ExceptionInfo[ClientError]]:
-    """``AWS.SimpleQueueService.NonExistentQueue`` 400, class QueueDoesNotExist (§2.2, §15)."""
+    """``AWS.SimpleQueueService.NonExistentQueue`` 400, class QueueDoesNotExist ("Interpreting Amazon SQS JSON API responses")."""
     with expect_error(
         client,
         code=NON_EXISTENT_QUEUE,
@@ -188,10 +188,10 @@ def expect_no_such_queue(
 
 
 def receive(client: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
-    """ReceiveMessage as a list (``Messages`` is absent when nothing is received, §2.1).
+    """ReceiveMessage as a list (``Messages`` is absent when nothing is received: observed AWS behaviour).
 
     ``MessageSystemAttributeNames`` goes out as ``AttributeNames`` on clients that
-    predate it (§1, §6.5); combining both needs ``needs_message_system_attribute_names``.
+    predate it (botocore's CHANGELOG); combining both needs ``needs_message_system_attribute_names``.
     """
     kwargs.setdefault("WaitTimeSeconds", 0)
     kwargs = with_system_attribute_names(client, kwargs)
@@ -201,7 +201,7 @@ def receive(client: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
 
 
 def has_message_system_attribute_names(client: Any) -> bool:
-    """Whether this client's model has ReceiveMessage ``MessageSystemAttributeNames`` (§1)."""
+    """Whether this client's model has ReceiveMessage ``MessageSystemAttributeNames`` (botocore's CHANGELOG)."""
     members = client.meta.service_model.operation_model("ReceiveMessage").input_shape.members
     return "MessageSystemAttributeNames" in members
 
@@ -222,7 +222,7 @@ def with_system_attribute_names(client: Any, kwargs: dict[str, Any]) -> dict[str
 
 
 def counters(client: Any, url: str) -> tuple[int, int, int]:
-    """(visible, not visible, delayed) from GetQueueAttributes (§5)."""
+    """(visible, not visible, delayed) from GetQueueAttributes (API Reference, GetQueueAttributes)."""
     attributes = client.get_queue_attributes(
         QueueUrl=url,
         AttributeNames=[

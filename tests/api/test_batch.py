@@ -1,6 +1,7 @@
 """SendMessageBatch, DeleteMessageBatch and ChangeMessageVisibilityBatch through boto3.
 
-Spec: reference/sqs-behaviour.md §2.1, §4.6, §7, §9, §15.
+Spec: API Reference, SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch; observed
+AWS behaviour; botocore's SQS model.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def test_batch_entry_id_of_80_allowed_characters_is_accepted(sqs: Any, queue_url
     assert [entry["Id"] for entry in response["Successful"]] == [entry_id]
 
 
-# --- Whole-request errors (§9) ------------------------------------------------------------------------
+# --- Whole-request errors (observed AWS behaviour) ------------------------------------------
 
 
 def test_send_batch_to_missing_queue_fails(sqs: Any) -> None:
@@ -208,7 +209,7 @@ def test_invalid_batch_entry_ids_are_rejected(sqs: Any, queue_url: str, entry_id
                 {"Id": entry_id, "MessageBody": "x"},
             ],
         )
-    # §9: entry ids are checked before receipt handles.
+    # Observed AWS behaviour: entry ids are checked before receipt handles.
     with expect_error(sqs, **expectation):
         sqs.delete_message_batch(QueueUrl=queue_url, Entries=[{"Id": entry_id, "ReceiptHandle": "bogus"}])
     with expect_error(sqs, **expectation):
@@ -241,7 +242,7 @@ def test_duplicate_ids_name_the_first_repeated_id(sqs: Any, queue_url: str) -> N
 
 
 def test_batch_with_one_oversized_entry_is_too_long_as_a_whole(sqs: Any, queue_url: str) -> None:
-    # §9: the batch limit wins over the per-entry limit.
+    # Observed AWS behaviour: the batch limit wins over the per-entry limit.
     with expect_error(
         sqs,
         code="AWS.SimpleQueueService.BatchRequestTooLong",
@@ -311,7 +312,7 @@ def test_batch_of_exactly_the_limit_is_accepted(sqs: Any, queue_url: str) -> Non
     assert "Failed" not in response
 
 
-# --- Per-entry failures (§9) ---------------------------------------------------------------------------
+# --- Per-entry failures (API Reference, SendMessageBatch) --------------------------------------
 
 
 def test_entry_over_the_queue_maximum_fails_alone(sqs: Any, make_queue: QueueFactory) -> None:
@@ -349,7 +350,7 @@ def test_entry_with_forbidden_characters_fails_and_the_others_are_enqueued(sqs: 
     assert failed["Id"] == "m4"
     assert failed["SenderFault"] is True
     assert failed["Code"] == "InvalidMessageContents"
-    # The per-entry text is not recorded (§9); SendMessage's is (§6.1):
+    # The per-entry text is unverified; SendMessage's was observed from AWS:
     # assert failed["Message"] == f"Invalid binary character '#x7' was found in the message body, the set of allowed characters is {ALLOWED_CHARS_TEXT}."
     assert counters(sqs, queue_url) == (9, 0, 0)
 
@@ -387,7 +388,7 @@ def test_delete_batch_with_a_garbage_handle_fails_only_that_entry(sqs: Any, queu
         "ReceiptHandleIsInvalid",
     )
     # assert failed["Message"] == 'The input receipt handle "garbage" is not a valid receipt handle.'
-    # ^ recorded for DeleteMessage (§7); the batch entry text is not recorded.
+    # ^ observed from AWS for DeleteMessage; the batch entry text is unverified.
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
@@ -484,7 +485,7 @@ def test_change_visibility_batch_with_a_garbage_handle_fails_only_that_entry(sqs
     assert counters(sqs, queue_url) == (1, 0, 0)
 
 
-# --- Property: every entry ends in exactly one of Successful / Failed (§9) ----------------------------
+# --- Property: every entry ends in exactly one of Successful / Failed (API Reference, SendMessageBatch) ---
 
 ENTRY = st.sampled_from(["ok", "max", "too-big", "bad-char"])
 

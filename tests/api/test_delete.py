@@ -1,6 +1,6 @@
 """DeleteMessage through boto3: current, old, deleted and garbage receipt handles.
 
-Spec: reference/sqs-behaviour.md §7, §8, §15.
+Spec: API Reference, DeleteMessage; observed AWS behaviour; botocore's SQS model (statuses).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def test_delete_leaves_other_messages_alone(sqs: Any, queue_url: str) -> None:
 def test_delete_with_a_handle_sqs_never_issued_fails(sqs: Any, queue_url: str, handle: str) -> None:
     one_in_flight(sqs, queue_url)
 
-    # Status 404 per the model; what AWS actually sends is not recorded (§15, §17.4).
+    # Status 404 per the model; what AWS actually sends is unverified.
     with expect_error(
         sqs,
         code="ReceiptHandleIsInvalid",
@@ -96,7 +96,7 @@ def test_delete_with_an_older_handle_succeeds(sqs: Any, sqs_mock: SqsMock, queue
 
     response = sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"])
 
-    # §7: "succeeds, but the message might not be deleted" - only the success is specified.
+    # API Reference, DeleteMessage: "succeeds, but the message might not be deleted" - only the success is specified.
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=second["ReceiptHandle"])
     assert counters(sqs, queue_url) == (0, 0, 0)

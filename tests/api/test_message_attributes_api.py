@@ -1,6 +1,6 @@
 """Message attributes through boto3: validation, MD5 vectors, receive-side filtering.
 
-Spec: reference/sqs-behaviour.md §6.2, §6.4, §6.5.
+Spec: Developer Guide, "Message metadata for Amazon SQS"; API Reference, ReceiveMessage.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def b(value: bytes, data_type: str = "Binary") -> dict[str, Any]:
 
 TRACEPARENT = b"traceparent\x1e00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01"
 
-#: §6.4 test vectors (AWS-recorded unless noted in the reference).
+#: Digests recorded from AWS unless noted, computed as Developer Guide, "Message metadata for Amazon SQS" describes.
 VECTORS: list[tuple[dict[str, dict[str, Any]], str]] = [
     (
         {"Help.Me": s("Me"), "Hello": s("There"), "General": s("Kenobi")},
@@ -112,7 +112,7 @@ def test_custom_type_suffixes_are_kept(sqs: Any, queue_url: str) -> None:
     assert sent["MD5OfMessageAttributes"] == message["MD5OfMessageAttributes"] == md5_of_attributes(attributes)
 
 
-# --- Receive-side filter MessageAttributeNames (§6.5) ---------------------------------------------
+# --- Receive-side filter MessageAttributeNames (API Reference, ReceiveMessage) ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_message_attribute_names_filter_and_digest(
 
     assert sorted(message["MessageAttributes"]) == expected
     assert message["MessageAttributes"] == {name: THREE[name] for name in expected}
-    # §6.4: the receive digest covers only the attributes returned.
+    # Observed AWS behaviour: the receive digest covers only the attributes returned.
     assert message["MD5OfMessageAttributes"] == digest
 
 
@@ -179,7 +179,7 @@ def test_message_attribute_names_that_select_nothing_return_no_attributes(
     assert message["Body"] == "filtered"
 
 
-# --- Validation (§6.2) ------------------------------------------------------------------------------
+# --- Validation (Developer Guide, "Message metadata for Amazon SQS") ------------------------------
 
 
 def test_ten_attributes_are_accepted(sqs: Any, queue_url: str) -> None:
@@ -193,14 +193,15 @@ def test_ten_attributes_are_accepted(sqs: Any, queue_url: str) -> None:
 def test_eleven_attributes_are_rejected(sqs: Any, queue_url: str) -> None:
     attributes = {f"a{i}": s(str(i)) for i in range(11)}
 
-    # §6.2 / §17.10: AWS's code is not shown in the report; InvalidParameterValue is what every
-    # emulator answers.
+    # Developer Guide, "Message metadata for Amazon SQS": at most 10. AWS's code is not shown in the
+    # report below (status 400); InvalidParameterValue is what every emulator answers.
     with expect_invalid_parameter_value(sqs) as err:
         sqs.send_message(QueueUrl=queue_url, MessageBody="eleven", MessageAttributes=attributes)
 
-    # The AWS fragment that was reported (§6.2):
-    assert "message attributes [11] exceeds the allowed maximum" in err.value.response["Error"]["Message"]
-    # assert err.value.response["Error"]["Message"] == "Number of message attributes [11] exceeds the allowed maximum [10]."  # emulators only, §17.10
+    # Observed AWS text: https://github.com/open-telemetry/opentelemetry-java-instrumentation/issues/13799
+    assert (
+        err.value.response["Error"]["Message"] == "Number of message attributes [11] exceeds the allowed maximum [10]."
+    )
 
 
 @pytest.mark.parametrize(
@@ -255,7 +256,7 @@ def test_attribute_names_are_case_sensitive(sqs: Any, queue_url: str) -> None:
     ],
 )
 def test_invalid_attribute_names_are_rejected(sqs: Any, queue_url: str, name: str) -> None:
-    # §6.2: observed rejected, "error text contains 'Invalid'"; exact texts unverified (§17.10).
+    # Observed AWS behaviour: rejected, "error text contains 'Invalid'"; exact texts unverified.
     with expect_invalid_parameter_value(sqs) as err:
         sqs.send_message(QueueUrl=queue_url, MessageBody="bad name", MessageAttributes={name: s("v")})
 
@@ -303,7 +304,7 @@ def test_empty_binary_value_is_rejected(sqs: Any, queue_url: str) -> None:
 
 @pytest.mark.parametrize("value", ["bad \x08 value", "vertical \x0b tab", "\x00"], ids=["x8", "xB", "x0"])
 def test_control_characters_in_string_values_are_rejected(sqs: Any, queue_url: str, value: str) -> None:
-    # §6.2: InvalidParameterValue recorded; the text is not.
+    # Observed AWS behaviour: InvalidParameterValue; the text is unverified.
     with expect_invalid_parameter_value(sqs):
         sqs.send_message(QueueUrl=queue_url, MessageBody="ctrl", MessageAttributes={"attr": s(value)})
 
@@ -314,7 +315,8 @@ def test_control_characters_in_string_values_are_rejected(sqs: Any, queue_url: s
     ids=["letters", "two-dots", "dangling-exponent", "empty"],
 )
 def test_invalid_number_values_are_rejected(sqs: Any, queue_url: str, value: str) -> None:
-    # §6.2 / §17.10: InvalidParameterValue; the AWS texts for bad numbers are not recorded.
+    # Developer Guide, "Message metadata for Amazon SQS" gives the rules; InvalidParameterValue and the
+    # texts for bad numbers are unverified.
     with expect_invalid_parameter_value(sqs):
         sqs.send_message(
             QueueUrl=queue_url,
@@ -342,7 +344,7 @@ def test_list_values_are_unsupported(sqs: Any, queue_url: str) -> None:
             },
         )
     # assert err.value.response["Error"]["Message"] == "Message attribute list values in SendMessageBatch operation are not supported."
-    # ^ the recorded text names SendMessageBatch; which text SendMessage gets is not recorded (§6.2).
+    # ^ the recorded text names SendMessageBatch; which text SendMessage gets is unverified.
 
 
 def test_list_values_in_a_batch_are_unsupported(sqs: Any, queue_url: str) -> None:
@@ -371,7 +373,7 @@ def test_list_values_in_a_batch_are_unsupported(sqs: Any, queue_url: str) -> Non
         )
 
 
-# --- Property: any valid attribute set round-trips with the documented digest (§6.4) ------------------
+# --- Property: any valid attribute set round-trips with the documented digest (Developer Guide) ---
 
 NAME_CHARS = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 NAMES = st.text(NAME_CHARS, min_size=1, max_size=20).filter(lambda n: not n.lower().startswith(("aws", "amazon")))
@@ -426,7 +428,7 @@ def test_receive_digest_covers_exactly_the_filtered_attributes(
     attributes: dict[str, dict[str, Any]],
     data: st.DataObject,
 ) -> None:
-    # §6.4/§6.5: the filter picks exact names and `prefix.*`; the digest covers what is returned.
+    # Observed AWS behaviour: the filter picks exact names and `prefix.*`; the digest covers what is returned.
     chosen = data.draw(
         st.lists(st.sampled_from(sorted(attributes)), unique=True, max_size=3),
         label="exact",

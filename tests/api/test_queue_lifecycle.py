@@ -1,6 +1,7 @@
 """CreateQueue, GetQueueUrl, ListQueues, DeleteQueue and PurgeQueue through boto3.
 
-Spec: reference/sqs-behaviour.md §2.1, §2.4, §3, §4.1-§4.3, §15.
+Spec: API Reference, CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue; observed AWS
+behaviour; botocore's SQS model.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .conftest import QueueFactory
 BAD_NAME_TEXT = "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
 
 
-# --- CreateQueue: names (§3) -------------------------------------------------------------
+# --- CreateQueue: names (API Reference, CreateQueue) -----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_create_queue_accepts_valid_names_and_returns_the_queue_url(sqs: Any, na
     ],
 )
 def test_create_queue_rejects_invalid_standard_names(sqs: Any, name: str) -> None:
-    # §3: a bad standard name, including `.fifo` without FifoQueue=true.
+    # Observed AWS behaviour: a bad standard name, including `.fifo` without FifoQueue=true.
     with expect_invalid_parameter_value(sqs, BAD_NAME_TEXT):
         sqs.create_queue(QueueName=name)
 
@@ -78,7 +79,7 @@ def test_queue_names_are_case_sensitive(sqs: Any) -> None:
     assert counters(sqs, lower) == (1, 0, 0)
 
 
-# --- CreateQueue: idempotency (§4.1) -----------------------------------------------------
+# --- CreateQueue: idempotency (API Reference, CreateQueue) -----------------------------------------------------
 
 
 def test_create_queue_twice_without_attributes_returns_the_same_url(sqs: Any) -> None:
@@ -124,7 +125,7 @@ def test_create_queue_with_a_differing_attribute_fails_with_queue_name_exists(
 
 
 def test_create_queue_compares_against_current_attribute_values(sqs: Any, make_queue: QueueFactory) -> None:
-    # §4.1: the comparison uses the values after SetQueueAttributes, not the creation request.
+    # Observed AWS behaviour: the comparison uses the values after SetQueueAttributes, not the creation request.
     url = make_queue("current", VisibilityTimeout=45)
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "60"})
 
@@ -161,24 +162,24 @@ def test_create_queue_with_different_tags_fails_instead_of_retagging(sqs: Any, m
     url = make_queue("tagged", tags={"team": "red"})
 
     with expect_error(sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"):
-        # Text when only tags differ is not recorded (§17.19).
+        # unverified: the text when only tags differ.
         sqs.create_queue(QueueName="tagged", tags={"team": "blue"})
 
     assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "red"}
 
 
 def test_create_queue_with_tags_fails_for_an_existing_untagged_queue(sqs: Any, make_queue: QueueFactory) -> None:
-    # §4.1: "even when the queue has no tags".
+    # Observed AWS behaviour: "even when the queue has no tags".
     url = make_queue("untagged")
 
     with expect_error(sqs, code="QueueAlreadyExists", status=400, shape="QueueNameExists"):
-        # Text when only tags differ is not recorded (§17.19).
+        # unverified: the text when only tags differ.
         sqs.create_queue(QueueName="untagged", tags={"team": "red"})
 
     assert "Tags" not in sqs.list_queue_tags(QueueUrl=url)
 
 
-# --- CreateQueue after DeleteQueue: QueueDeletedRecently (§4.1) ----------------------------
+# --- CreateQueue after DeleteQueue: QueueDeletedRecently (API Reference, CreateQueue) ----------------------------
 
 DELETED_RECENTLY_TEXT = (
     "You must wait 60 seconds after deleting a queue before you can create another with the same name."
@@ -236,7 +237,7 @@ def test_deleting_a_queue_does_not_block_other_names(sqs: Any, make_queue: Queue
     assert sqs.create_queue(QueueName="Gone")["QueueUrl"] == url_of("Gone")
 
 
-# --- GetQueueUrl (§4.2) --------------------------------------------------------------------
+# --- GetQueueUrl (API Reference, GetQueueUrl) ----------------------------------------------
 
 
 def test_get_queue_url_returns_the_url(sqs: Any, make_queue: QueueFactory) -> None:
@@ -258,9 +259,9 @@ def test_get_queue_url_of_missing_queue_fails(sqs: Any, make_queue: QueueFactory
 def test_get_queue_url_with_an_owner_account_that_has_no_such_queue_fails(sqs: Any, make_queue: QueueFactory) -> None:
     make_queue("mine")
 
-    # §4.2: a cross-account lookup that finds nothing answers NonExistentQueue; AWS's query-protocol
+    # Observed AWS behaviour: a cross-account lookup that finds nothing answers NonExistentQueue; AWS's query-protocol
     # wording was "The specified queue does not exist or you do not have access to it." and the
-    # current JSON text is not recorded (§17.12), so only code and status are checked.
+    # current JSON text is unverified, so only code and status are checked.
     with expect_error(
         sqs,
         code="AWS.SimpleQueueService.NonExistentQueue",
@@ -273,12 +274,12 @@ def test_get_queue_url_with_an_owner_account_that_has_no_such_queue_fails(sqs: A
 def test_get_queue_url_of_a_deleted_queue_fails(sqs: Any, make_queue: QueueFactory) -> None:
     sqs.delete_queue(QueueUrl=make_queue("short-lived"))
 
-    # AWS may take up to 60 s to forget a queue (§4.2); DESIGN.md: the simulator applies at once.
+    # AWS may take up to 60 s to forget a queue (API Reference, DeleteQueue); the simulator applies at once.
     with expect_no_such_queue(sqs):
         sqs.get_queue_url(QueueName="short-lived")
 
 
-# --- QueueUrl forms (§2.4) -------------------------------------------------------------------
+# --- QueueUrl forms (observed AWS behaviour) -------------------------------------------------------------------
 
 
 def test_bare_queue_name_is_accepted_as_queue_url(sqs: Any, make_queue: QueueFactory) -> None:
@@ -308,7 +309,7 @@ def test_queue_of_another_region_is_not_found(sqs: Any, sqs_mock: SqsMock) -> No
     assert "QueueUrls" not in sqs.list_queues()
 
 
-# --- ListQueues (§4.2, §2.1) -----------------------------------------------------------------
+# --- ListQueues (API Reference, ListQueues) -----------------------------------------------
 
 
 def test_list_queues_without_queues_has_no_queue_urls_key(sqs: Any) -> None:
@@ -340,7 +341,7 @@ def test_list_queues_prefix_is_a_case_sensitive_prefix_match(sqs: Any, make_queu
 
 
 def test_list_queues_pages_with_max_results_and_next_token(sqs: Any, make_queue: QueueFactory) -> None:
-    # §4.2: ten queues -0 … -9, MaxResults=2 → -0, -1 plus a NextToken; the next page ends the list.
+    # Observed AWS behaviour: ten queues -0 … -9, MaxResults=2 → -0, -1 plus a NextToken; the next page ends the list.
     urls = [make_queue(f"p-test-queue-{i}") for i in range(10)]
 
     first = sqs.list_queues(QueueNamePrefix="p-test", MaxResults=2)
@@ -392,7 +393,7 @@ def test_list_queues_without_max_results_has_no_next_token(sqs: Any, make_queue:
 
 @pytest.mark.parametrize("max_results", [0, 1001, -1])
 def test_list_queues_rejects_max_results_out_of_range(sqs: Any, max_results: int) -> None:
-    # §4.2: MaxResults 1-1000; the AWS text for a violation is not recorded (§17.9).
+    # API Reference, ListQueues: MaxResults 1-1000; the AWS text for a violation is unverified.
     with expect_invalid_parameter_value(sqs):
         sqs.list_queues(MaxResults=max_results)
 
@@ -401,11 +402,11 @@ def test_list_queues_does_not_list_deleted_queues(sqs: Any, make_queue: QueueFac
     keep = make_queue("keep")
     sqs.delete_queue(QueueUrl=make_queue("drop"))
 
-    # AWS may list a deleted queue briefly (§4.2); DESIGN.md: the simulator applies at once.
+    # AWS may list a deleted queue briefly (API Reference, DeleteQueue); the simulator applies at once.
     assert sqs.list_queues()["QueueUrls"] == [keep]
 
 
-# --- DeleteQueue (§4.2) ------------------------------------------------------------------------
+# --- DeleteQueue (API Reference, DeleteQueue) ----------------------------------------------
 
 
 def test_delete_queue_deletes_a_queue_with_messages(sqs: Any, make_queue: QueueFactory) -> None:
@@ -436,7 +437,7 @@ def test_delete_queue_twice_fails_the_second_time(sqs: Any, make_queue: QueueFac
         sqs.delete_queue(QueueUrl=url)
 
 
-# --- PurgeQueue (§4.3) -----------------------------------------------------------------------------
+# --- PurgeQueue (API Reference, PurgeQueue) -----------------------------------------------------------------------------
 
 PURGE_IN_PROGRESS = "AWS.SimpleQueueService.PurgeQueueInProgress"
 
@@ -509,6 +510,6 @@ def test_queue_is_usable_after_purge(sqs: Any, make_queue: QueueFactory) -> None
     sqs.purge_queue(QueueUrl=url)
 
     sqs.send_message(QueueUrl=url, MessageBody="after")
-    # §4.3 "messages sent after it may be deleted" concerns AWS's asynchronous purge; the simulator
+    # API Reference, PurgeQueue "messages sent after it may be deleted" concerns AWS's asynchronous purge; the simulator
     # purges at once, so a message sent after the call survives.
     assert [m["Body"] for m in receive(sqs, url)] == ["after"]

@@ -1,6 +1,7 @@
 """ReceiveMessage through boto3: counts, parameters, long polling on the virtual clock, system attributes.
 
-Spec: reference/sqs-behaviour.md §6.5, §7, §10, §16.
+Spec: API Reference, ReceiveMessage; Developer Guide, "Amazon SQS visibility timeout", "Amazon SQS
+short and long polling", "Amazon SQS message quotas"; observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def test_receive_defaults_to_one_message(sqs: Any, queue_url: str) -> None:
 def test_receive_returns_at_most_max_number_of_messages(sqs: Any, queue_url: str) -> None:
     bodies = send_bodies(sqs, queue_url, 15)
 
-    # §10: AWS's short poll may return fewer; the simulator delivers what is available.
+    # Developer Guide, "Amazon SQS short and long polling": AWS's short poll may return fewer; the simulator delivers what is available.
     first = receive(sqs, queue_url, MaxNumberOfMessages=10)
     second = receive(sqs, queue_url, MaxNumberOfMessages=10)
 
@@ -76,7 +77,7 @@ def test_received_message_has_the_documented_members(sqs: Any, queue_url: str) -
     assert set(message) == {"MessageId", "ReceiptHandle", "MD5OfBody", "Body"}
     assert message["MessageId"] == sent["MessageId"]
     assert isinstance(message["ReceiptHandle"], str)
-    assert 0 < len(message["ReceiptHandle"]) <= 1024  # §3
+    assert 0 < len(message["ReceiptHandle"]) <= 1024  # Developer Guide, "Amazon SQS queue and message identifiers"
 
 
 @pytest.mark.parametrize("count", [1, 10])
@@ -119,7 +120,7 @@ def test_receive_visibility_timeout_out_of_range_is_rejected(sqs: Any, queue_url
 
     with expect_invalid_parameter_value(sqs):
         sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=timeout)
-    # Text unverified (§17.14; moto: "Invalid request, maximum visibility timeout is 43200").
+    # Text unverified (AWS documents only 0-43200; moto: "Invalid request, maximum visibility timeout is 43200").
 
     assert counters(sqs, queue_url) == (1, 0, 0)
 
@@ -129,7 +130,7 @@ def test_receive_from_missing_queue_fails(sqs: Any) -> None:
         sqs.receive_message(QueueUrl=url_of("missing"))
 
 
-# --- Visibility on receive (§7, §10) -------------------------------------------------------------------------
+# --- Visibility on receive (Developer Guide, "Amazon SQS visibility timeout") ------------------------
 
 
 def test_received_message_is_hidden_for_the_queue_visibility_timeout(
@@ -185,7 +186,7 @@ def test_receive_with_zero_visibility_timeout_leaves_the_message_receivable(sqs:
 
     assert first["MessageId"] == second["MessageId"]
     assert first["Attributes"]["ApproximateReceiveCount"] == "1"
-    assert second["Attributes"]["ApproximateReceiveCount"] == "2"  # still counts as a receive (§7)
+    assert second["Attributes"]["ApproximateReceiveCount"] == "2"  # still counts as a receive (observed AWS behaviour)
     assert first["ReceiptHandle"] != second["ReceiptHandle"]
 
 
@@ -200,7 +201,7 @@ def test_every_receive_issues_a_new_receipt_handle(sqs: Any, sqs_mock: SqsMock, 
     assert len(set(handles)) == 4
 
 
-# --- Counters (§16) ------------------------------------------------------------------------------------
+# --- Counters (observed AWS behaviour) ---------------------------------------------------------
 
 
 def test_counters_follow_receive_and_visibility_expiry(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
@@ -214,7 +215,7 @@ def test_counters_follow_receive_and_visibility_expiry(sqs: Any, sqs_mock: SqsMo
     assert counters(sqs, queue_url) == (6, 0, 0)
 
 
-# --- Long polling on the virtual clock (§10, DESIGN.md "Clock") --------------------------------------
+# --- Long polling on the virtual clock (Developer Guide, "Amazon SQS short and long polling") --------
 
 
 def test_long_poll_on_an_empty_queue_advances_time_by_the_wait(sqs: Any, sqs_mock: SqsMock, queue_url: str) -> None:
@@ -316,7 +317,7 @@ def test_short_poll_does_not_move_time(sqs: Any, sqs_mock: SqsMock, queue_url: s
     assert sqs_mock.now == start
 
 
-# --- System attributes on receive (§6.5) ---------------------------------------------------------------
+# --- System attributes on receive (API Reference, ReceiveMessage) -------------------------------
 
 
 def test_no_system_attribute_names_means_no_attributes_key(sqs: Any, queue_url: str) -> None:
@@ -394,7 +395,7 @@ def test_all_plus_a_deprecated_name_returns_everything(sqs: Any, queue_url: str)
 
 @needs_message_system_attribute_names
 def test_both_parameters_combine(sqs: Any, queue_url: str) -> None:
-    # §6.5: the recorded behaviour is "consistent with a union".
+    # Observed AWS behaviour, "consistent with a union".
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
 
     [message] = receive(

@@ -1,6 +1,7 @@
 """SendMessage through boto3: bodies, sizes, delays, system attributes, MD5s.
 
-Spec: reference/sqs-behaviour.md §6.1, §6.3, §6.4, §8, §12, §15.
+Spec: API Reference, SendMessage; Developer Guide, "Message metadata for Amazon SQS", "Amazon SQS
+message timers", "Amazon SQS fair queues"; observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .conftest import QueueFactory
 ONE_MIB = 1_048_576
 TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
-#: §6.1: characters SQS accepts in a body.
+#: API Reference, SendMessage: characters SQS accepts in a body.
 ALLOWED_CHARACTERS = st.one_of(
     st.sampled_from("\t\n\r"),
     st.characters(min_codepoint=0x20, max_codepoint=0xD7FF),
@@ -40,9 +41,9 @@ def test_send_message_returns_message_id_and_body_md5(sqs: Any, queue_url: str) 
     response = sqs.send_message(QueueUrl=queue_url, MessageBody="message")
 
     assert str(uuid.UUID(response["MessageId"])) == response["MessageId"]
-    # §6.4 vector: md5("message").
+    # Observed AWS digest: md5("message").
     assert response["MD5OfMessageBody"] == "78e731027d8fd50ed642340b7c9a63b3"
-    # §6.4 / §4: no attribute digests without attributes; SequenceNumber is FIFO only.
+    # Observed AWS behaviour: no attribute digests without attributes; SequenceNumber is FIFO only.
     for absent in (
         "MD5OfMessageAttributes",
         "MD5OfMessageSystemAttributes",
@@ -64,7 +65,7 @@ def test_sent_message_is_received_with_the_same_id_body_and_md5(sqs: Any, queue_
 
     assert message["MessageId"] == sent["MessageId"]
     assert message["Body"] == "msg"
-    assert message["MD5OfBody"] == "6e2baaf3b97dbeef01c0043275f9a0e7"  # §2.5
+    assert message["MD5OfBody"] == "6e2baaf3b97dbeef01c0043275f9a0e7"  # observed AWS behaviour
 
 
 @pytest.mark.parametrize(
@@ -160,7 +161,7 @@ def test_any_body_of_allowed_characters_round_trips_with_its_md5(sqs: Any, make_
     assert message["MessageId"] == sent["MessageId"]
 
 
-# --- Size (§6.1) ---------------------------------------------------------------------------------
+# --- Size (API Reference, SendMessage) ---------------------------------------------------------------------------------
 
 
 def test_body_of_exactly_the_default_maximum_is_accepted(sqs: Any, queue_url: str) -> None:
@@ -237,7 +238,7 @@ def test_system_attributes_do_not_count_toward_the_size(sqs: Any, make_queue: Qu
     assert sent["MD5OfMessageSystemAttributes"] == "5ae4d5d7636402d80f4eb6d213245a88"
 
 
-# --- DelaySeconds on SendMessage (§8) ---------------------------------------------------------------
+# --- DelaySeconds on SendMessage (Developer Guide, "Amazon SQS message timers") ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("delay", [0, 1, 900])
@@ -263,10 +264,10 @@ def test_send_rejects_negative_delay_seconds(sqs: Any, queue_url: str) -> None:
         sqs.send_message(QueueUrl=queue_url, MessageBody="x", DelaySeconds=-1)
     # assert err.value.response["Error"]["Message"] == (
     #     "Value -1 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900."
-    # )  # negative DelaySeconds text unverified, §17.14
+    # )  # negative DelaySeconds text unverified
 
 
-# --- System attribute AWSTraceHeader (§6.3, §6.4) ---------------------------------------------------
+# --- System attribute AWSTraceHeader (API Reference, SendMessage) ---------------------------------------------------
 
 
 def test_aws_trace_header_digest_and_receive(sqs: Any, queue_url: str) -> None:
@@ -302,7 +303,7 @@ def test_system_attributes_do_not_change_the_user_attribute_digest(sqs: Any, que
     assert sent["MD5OfMessageSystemAttributes"] == "5ae4d5d7636402d80f4eb6d213245a88"
 
 
-# --- MessageGroupId on standard queues: fair queues (§12) -------------------------------------------
+# --- MessageGroupId on standard queues: fair queues (Developer Guide, "Amazon SQS fair queues") -------------------------------------------
 
 
 def test_message_group_id_is_accepted_on_a_standard_queue(sqs: Any, queue_url: str) -> None:
@@ -336,7 +337,7 @@ def test_invalid_message_group_id_is_rejected_on_a_standard_queue(sqs: Any, queu
 
 
 def test_x_amzn_trace_id_header_populates_aws_trace_header(sqs: Any, queue_url: str) -> None:
-    # §6.3: an X-Amzn-Trace-Id HTTP header on SendMessage also populates AWSTraceHeader.
+    # Observed AWS behaviour: an X-Amzn-Trace-Id HTTP header on SendMessage also populates AWSTraceHeader.
     def add_trace_header(request: Any, **_: Any) -> None:
         request.headers["X-Amzn-Trace-Id"] = TRACE_HEADER
 

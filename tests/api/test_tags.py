@@ -1,6 +1,7 @@
 """TagQueue, UntagQueue and ListQueueTags through boto3.
 
-Spec: reference/sqs-behaviour.md §2.1, §4.5, §15.
+Spec: API Reference, TagQueue / UntagQueue / ListQueueTags; Developer Guide, "Amazon SQS queue quotas";
+observed AWS behaviour.
 """
 
 from __future__ import annotations

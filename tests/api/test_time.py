@@ -1,6 +1,7 @@
 """Delays, retention and dead-letter moves on the virtual clock, through boto3.
 
-Spec: reference/sqs-behaviour.md §5, §8, §13.1, §16.
+Spec: Developer Guide, "Amazon SQS delay queues", "Amazon SQS message timers", "Using dead-letter
+queues in Amazon SQS", "Amazon SQS message quotas"; API Reference, SetQueueAttributes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def redrive(dlq_name: str, max_receive_count: int) -> str:
     return json.dumps({"deadLetterTargetArn": arn_of(dlq_name), "maxReceiveCount": max_receive_count})
 
 
-# --- Delays (§5, §8) -----------------------------------------------------------------------------
+# --- Delays (Developer Guide, "Amazon SQS delay queues", "Amazon SQS message timers") -------------
 
 
 def test_queue_delay_holds_messages_back(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
@@ -86,7 +87,7 @@ def test_sent_timestamp_is_the_send_time_not_the_delivery_time(sqs: Any, sqs_moc
     assert message["Attributes"]["SentTimestamp"] == str(epoch_ms(sent_at))
 
 
-# --- Retention (§8) ------------------------------------------------------------------------------
+# --- Retention (API Reference, SetQueueAttributes: MessageRetentionPeriod) -------------------------
 
 
 def test_messages_expire_after_the_retention_period(sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory) -> None:
@@ -137,7 +138,7 @@ def test_messages_within_retention_survive_long_quiet_periods(sqs: Any, sqs_mock
     assert counters(sqs, queue_url) == (0, 0, 0)
 
 
-# --- Dead-letter queues (§13.1) --------------------------------------------------------------------
+# --- Dead-letter queues (Developer Guide, "Using dead-letter queues in Amazon SQS") ---------------
 
 
 def test_message_moves_to_the_dlq_on_the_receive_after_max_receive_count(
@@ -245,7 +246,7 @@ def test_deleted_messages_never_reach_the_dlq(sqs: Any, sqs_mock: SqsMock, make_
 def test_move_happens_on_the_next_receive_not_on_the_timer(
     sqs: Any, sqs_mock: SqsMock, make_queue: QueueFactory
 ) -> None:
-    # §13.1: the move happens during a ReceiveMessage whose receive count would exceed maxReceiveCount.
+    # Observed AWS behaviour: the move happens during a ReceiveMessage whose receive count would exceed maxReceiveCount.
     dlq = make_queue("dlq")
     source = make_queue("source", RedrivePolicy=redrive("dlq", 1))
     sqs.send_message(QueueUrl=source, MessageBody="waiting")

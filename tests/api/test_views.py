@@ -259,7 +259,7 @@ def test_calls_journal_records_results_and_errors(sqs: Any, sqs_mock: SqsMock, q
         "AWS.SimpleQueueService.NonExistentQueue",
         400,
     )
-    # The text the client got (checked by expect_no_such_queue; worded per protocol, §2.3).
+    # The text the client got (checked by expect_no_such_queue; worded per protocol: observed AWS behaviour).
     assert failed.error.message == missing.value.response["Error"]["Message"]
     assert failed.time == sent_at + timedelta(seconds=5)
 

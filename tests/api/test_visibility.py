@@ -1,6 +1,7 @@
 """ChangeMessageVisibility through boto3, plus an at-least-once invariant under random timeouts.
 
-Spec: reference/sqs-behaviour.md §7, §10, §15.
+Spec: Developer Guide, "Amazon SQS visibility timeout"; API Reference, ChangeMessageVisibility;
+observed AWS behaviour; botocore's SQS model.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ def test_visibility_timeout_out_of_range_is_rejected(sqs: Any, queue_url: str, t
             ReceiptHandle=message["ReceiptHandle"],
             VisibilityTimeout=timeout,
         )
-    # Text unverified (§17.14); for 43201 right after the receive AWS may well answer with the
-    # 12-hour-cap text of §7.
+    # Text unverified (AWS documents only 0-43200); for 43201 right after the receive AWS may well
+    # answer with its 12-hour-cap text.
 
     assert counters(sqs, queue_url) == (0, 1, 0)
 
@@ -145,9 +146,9 @@ def test_change_visibility_with_a_garbage_handle_fails(sqs: Any, queue_url: str)
 
     with expect_error(sqs, code="ReceiptHandleIsInvalid", status=404, shape="ReceiptHandleIsInvalid"):
         sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle="INVALID", VisibilityTimeout=0)
-    # §7 records the code only for ChangeMessageVisibility; DeleteMessage's text would read
+    # AWS was observed giving only the code for ChangeMessageVisibility; DeleteMessage's text would read
     # 'The input receipt handle "INVALID" is not a valid receipt handle.'
-    # Status: 404 per the model; what AWS sends is not recorded (§15, §17.4).
+    # Status: 404 per the model; what AWS sends is unverified.
 
 
 def test_change_visibility_on_missing_queue_fails(sqs: Any) -> None:
@@ -164,7 +165,7 @@ def test_expired_handle_that_was_not_re_received_is_accepted(sqs: Any, sqs_mock:
     )
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
-    # Whether AWS re-hides the message for a positive timeout is open (§17.5); with 0 it stays visible.
+    # Whether AWS re-hides the message for a positive timeout is unverified; with 0 it stays visible.
     assert len(receive(sqs, queue_url)) == 1
 
 
@@ -196,7 +197,7 @@ def test_visibility_zero_keeps_the_first_receive_timestamp(sqs: Any, sqs_mock: S
     assert second["Attributes"]["ApproximateReceiveCount"] == "2"
 
 
-# --- Property: nothing is lost or duplicated under random visibility expiry (§7) ----------------------
+# --- Property: nothing is lost or duplicated under random visibility expiry (Developer Guide) ---
 
 STEP = st.one_of(
     st.tuples(
@@ -262,7 +263,7 @@ def test_send_receive_delete_loses_and_duplicates_nothing(
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=latest[message_id])
                 deleted.add(message_id)
             elif hidden_until[message_id] > now():
-                # Only while still in flight: an expired handle's effect is open (§17.5).
+                # Only while still in flight: an expired handle's effect is unverified.
                 sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=latest[message_id], VisibilityTimeout=b)
                 hidden_until[message_id] = now() + b * 1000
 

@@ -12,24 +12,24 @@ from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
 
-#: §11.1: text when neither a dedup id nor content-based deduplication is there.
+#: Observed AWS text when neither a dedup id nor content-based deduplication is there.
 NO_DEDUP_ID = (
     "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
 )
 
 
 def fifo_id_reason(parameter: str) -> str:
-    """§11.1: the reason given for a malformed group, dedup or attempt id."""
+    """Observed AWS text: the reason given for a malformed group, dedup or attempt id."""
     return f"{parameter} can only include alphanumeric and punctuation characters. 1 to 128 in length."
 
 
 def expired_handle_text(handle: str) -> str:
-    """§7: a FIFO handle used after its receive's visibility ended."""
+    """Observed AWS text: a FIFO handle used after its receive's visibility ended."""
     return f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
 
 
 def sha256_hex(body: str) -> str:
-    """§11.1 / §17.8: the content-based deduplication id we use."""
+    """The content-based deduplication id we use: SHA-256 of the body (hex form unverified)."""
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -44,15 +44,15 @@ def expect_error(*, code: str, message: str, status: int = 400) -> Iterator[pyte
 
 
 def expect_invalid(message: str) -> Any:
-    """``InvalidParameterValue`` 400 (§15, unmodeled: a plain ClientError)."""
+    """``InvalidParameterValue`` 400 (not modeled in botocore: a plain ClientError)."""
     return expect_error(code="InvalidParameterValue", message=message)
 
 
 def system_attribute_names(client: Any, names: list[str]) -> dict[str, list[str]]:
-    """ReceiveMessage kwargs asking for these message system attributes (§6.5).
+    """ReceiveMessage kwargs asking for these message system attributes (API Reference, ReceiveMessage).
 
     ``MessageSystemAttributeNames`` arrived in botocore 1.34.101; older clients (query
-    protocol, §1/§2.3) only have the deprecated ``AttributeNames``, which SQS reads the same.
+    protocol) only have the deprecated ``AttributeNames``, which SQS reads the same.
     """
     members = client.meta.service_model.operation_model("ReceiveMessage").input_shape.members
     key = "MessageSystemAttributeNames" if "MessageSystemAttributeNames" in members else "AttributeNames"
@@ -75,7 +75,7 @@ def bodies(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def counters(client: Any, url: str) -> tuple[int, int, int]:
-    """(visible, not visible, delayed) from GetQueueAttributes (§5, §11.3)."""
+    """(visible, not visible, delayed) from GetQueueAttributes (API Reference, GetQueueAttributes)."""
     names = [
         "ApproximateNumberOfMessages",
         "ApproximateNumberOfMessagesNotVisible",

@@ -1,6 +1,6 @@
 """Fair queues: MessageGroupId on standard queues.
 
-Spec: reference/sqs-behaviour.md §12, §6.5, §17.3.
+Spec: Developer Guide, "Amazon SQS fair queues"; API Reference, SendMessage and ReceiveMessage.
 """
 
 from __future__ import annotations

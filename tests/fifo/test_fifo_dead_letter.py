@@ -1,6 +1,7 @@
 """FIFO dead-letter queues.
 
-Spec: reference/sqs-behaviour.md §13.1 (FIFO → FIFO moves), §8 (retention), §11.2.
+Spec: Developer Guide, "Learn how to configure a dead-letter queue redrive in Amazon SQS"
+(FIFO → FIFO moves) and "FIFO queue delivery logic in Amazon SQS"; observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def test_the_receive_past_max_receive_count_moves_the_message(
     [moved] = receive(sqs, dlq, MessageSystemAttributeNames=["All"])
     assert (moved["MessageId"], moved["Body"]) == (sent["MessageId"], "poison")
     attributes = moved["Attributes"]
-    # §13.1: the dedup id becomes the original message id; the receive count carries on.
+    # The dedup id becomes the original message id (Developer Guide); the receive count carries on (observed).
     assert attributes["MessageDeduplicationId"] == sent["MessageId"]
     assert attributes["ApproximateReceiveCount"] == "2"
     assert attributes["MessageGroupId"] == "g"
@@ -65,7 +66,7 @@ def test_the_source_group_stays_usable(sqs: Any, sqs_mock: SqsMock, make_fifo: Q
 def test_the_rest_of_the_group_follows_in_the_moving_receive(
     sqs: Any, sqs_mock: SqsMock, make_fifo: QueueFactory
 ) -> None:
-    # Our reading of §11.2 + §13.1: the move frees the head, the run continues behind it.
+    # Our reading of the FIFO delivery logic and dead-lettering: the move frees the head, the run continues behind it.
     source, dlq = with_dead_letter_queue(sqs, make_fifo)
     [poison] = send_all(sqs, source, ("g", "poison"))
     receive(sqs, source, MaxNumberOfMessages=1, VisibilityTimeout=5)

@@ -1,6 +1,7 @@
 """FIFO deduplication: the five-minute window, content-based ids, scope, purge.
 
-Spec: reference/sqs-behaviour.md §4.3, §11.1, §11.4, §17.7.
+Spec: API Reference, SendMessage and PurgeQueue; Developer Guide, "Amazon SQS FIFO queue key terms";
+observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def test_a_duplicate_is_accepted_with_the_original_ids_and_not_delivered(sqs: An
 
     duplicate = send(sqs, fifo_url, "second")
 
-    # §17.7: the original MessageId and SequenceNumber (emulator consensus).
+    # unverified: the original MessageId and SequenceNumber (emulator consensus).
     assert duplicate["MessageId"] == original["MessageId"]
     assert duplicate["SequenceNumber"] == original["SequenceNumber"]
     # The digest is of what this request sent, so SDKs that check it accept the answer.
@@ -130,7 +131,7 @@ def test_changing_scope_to_message_group_later_still_dedups_across_groups(sqs: A
 
     send(sqs, fifo_url, "b", group="g2", dedup="new-id")
 
-    # §11.4: the attribute changes, the behaviour does not.
+    # Observed AWS behaviour: the attribute changes, the behaviour does not.
     assert sqs.get_queue_attributes(QueueUrl=fifo_url, AttributeNames=["DeduplicationScope"])["Attributes"] == {
         "DeduplicationScope": "messageGroup"
     }

@@ -2,7 +2,8 @@
 
 Drives a FIFO queue through boto3 with random sends, receives, deletes,
 visibility changes and clock moves, and checks every answer against a small
-model of what SQS promises (reference/sqs-behaviour.md §7, §11.1, §11.2).
+model of what SQS promises (Developer Guide, "Amazon SQS visibility timeout" and "FIFO queue
+delivery logic in Amazon SQS"; API Reference, SendMessage).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """ReceiveMessage on FIFO queues: group order, group blocking, counters, attempt ids.
 
-Spec: reference/sqs-behaviour.md §10, §11.2, §11.3, §16.
+Spec: Developer Guide, "Amazon SQS short and long polling", "FIFO queue delivery logic in Amazon
+SQS", "Amazon SQS FIFO queue quotas"; observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def test_terminating_the_heads_visibility_unblocks_only_the_head(sqs: Any, fifo_
 
     sqs.change_message_visibility(QueueUrl=fifo_url, ReceiptHandle=m1["ReceiptHandle"], VisibilityTimeout=0)
 
-    # §11.2: the run stops at the first message still in flight.
+    # Observed AWS behaviour: the run stops at the first message still in flight.
     assert bodies(receive(sqs, fifo_url)) == ["m1"]
 
 
@@ -120,7 +121,7 @@ def test_a_group_received_with_zero_visibility_comes_after_waiting_groups(sqs: A
         "g2-m1",
         "g2-m2",
     ]
-    # §11.2 (recorded order): the untouched group first.
+    # Observed AWS behaviour (recorded order): the untouched group first.
     assert bodies(receive(sqs, fifo_url)) == [
         "g3-m1",
         "g1-m1",
@@ -151,7 +152,7 @@ def test_receive_count_grows_while_dedup_id_and_sequence_number_stay(sqs: Any, f
 
 
 def test_blocked_unreceived_messages_count_as_visible(sqs: Any, fifo_url: str) -> None:
-    # §11.3: 6 messages in 3 groups, one received from each of two groups.
+    # Observed AWS behaviour: 6 messages in 3 groups, one received from each of two groups.
     send_all(sqs, fifo_url, *[(f"g{i % 3}", f"m{i}") for i in range(6)])
     receive(sqs, fifo_url, MaxNumberOfMessages=1)
     receive(sqs, fifo_url, MaxNumberOfMessages=1)
@@ -190,7 +191,7 @@ def test_a_long_poll_on_a_blocked_queue_returns_empty_at_its_end(sqs: Any, sqs_m
 def test_in_flight_maximum_returns_nothing_silently(
     sqs: Any, make_fifo: QueueFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # §11.2/§16: 120,000 on AWS; lowered here so the test stays fast.
+    # Developer Guide, "Amazon SQS FIFO queue quotas": 120,000 on AWS; lowered here so the test stays fast.
     monkeypatch.setattr(receive_module, "MAX_IN_FLIGHT", 3)
     url = make_fifo()
     send_all(sqs, url, *[(f"g{i}", f"m{i}") for i in range(5)])
@@ -208,7 +209,7 @@ def test_in_flight_maximum_caps_a_receive(sqs: Any, make_fifo: QueueFactory, mon
     assert bodies(receive(sqs, url)) == ["m0", "m1", "m2"]
 
 
-# -- ReceiveRequestAttemptId (§11.2) ----------------------------------------------
+# -- ReceiveRequestAttemptId (API Reference, ReceiveMessage) ----------------------------------------------
 
 
 def test_a_retry_returns_the_same_messages_and_handles(sqs: Any, fifo_url: str) -> None:
@@ -298,7 +299,7 @@ def test_an_attempt_id_is_forgotten_after_five_minutes(sqs: Any, sqs_mock: SqsMo
 
 
 def test_an_empty_receive_is_not_kept_for_retries(sqs: Any, fifo_url: str) -> None:
-    # Our choice (the reference is silent): a retry of an empty receive receives afresh.
+    # Our choice (AWS documents nothing here): a retry of an empty receive receives afresh.
     assert receive(sqs, fifo_url, ReceiveRequestAttemptId="a") == []
     send_all(sqs, fifo_url, ("g", "m"))
 

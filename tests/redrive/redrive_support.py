@@ -19,7 +19,7 @@ ACCOUNT = "123456789012"
 
 NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"
 
-# §13.3 texts.
+# Move-task texts observed from AWS.
 ALREADY_RUNNING = (
     "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
 )
@@ -34,17 +34,17 @@ def client() -> Any:
 
 
 def arn_of(name: str) -> str:
-    """The queue ARN (§3)."""
+    """The queue ARN (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
 
 
 def url_of(name: str) -> str:
-    """The queue URL SQS returns (§3)."""
+    """The queue URL SQS returns (Developer Guide, "Amazon SQS queue and message identifiers")."""
     return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
 
 
 def redrive(dead_letter_queue: str, max_receive_count: int = 1) -> str:
-    """A RedrivePolicy value targeting ``dead_letter_queue`` (§5)."""
+    """A RedrivePolicy value targeting ``dead_letter_queue`` (API Reference, SetQueueAttributes)."""
     return json.dumps(
         {
             "deadLetterTargetArn": arn_of(dead_letter_queue),
@@ -93,7 +93,7 @@ def dead_letter(sqs: Any, sqs_mock: SqsMock, source_url: str, bodies: list[str],
 
 
 def visible_count(sqs: Any, url: str) -> int:
-    """ApproximateNumberOfMessages (§5)."""
+    """ApproximateNumberOfMessages (API Reference, GetQueueAttributes)."""
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
@@ -109,7 +109,7 @@ def expect_error(
     plain ``ClientError``.
     """
     if sqs.meta.service_model.protocol == "query" and message == "The specified queue does not exist.":
-        # botocore < 1.34.90 speaks the query protocol, where SQS words it differently (§2.3).
+        # botocore < 1.34.90 speaks the query protocol, where SQS words it differently (observed AWS behaviour).
         message = "The specified queue does not exist for this wsdl version."
     with pytest.raises(ClientError) as info:
         yield info
@@ -123,12 +123,12 @@ def expect_error(
 
 
 def expect_invalid_parameter_value(sqs: Any, message: str) -> Any:
-    """``InvalidParameterValue`` 400 (unmodeled, §15)."""
+    """``InvalidParameterValue`` 400 (not modeled in botocore)."""
     return expect_error(sqs, code="InvalidParameterValue", status=400, message=message)
 
 
 def expect_resource_not_found(sqs: Any, message: str) -> Any:
-    """``ResourceNotFoundException`` 404 (§13.3, §15)."""
+    """``ResourceNotFoundException`` 404 (botocore's SQS model; observed AWS behaviour)."""
     return expect_error(
         sqs,
         code="ResourceNotFoundException",

@@ -1,7 +1,7 @@
 """ListDeadLetterSourceQueues and the receive-time move into a dead-letter queue, through boto3.
 
-Spec: reference/sqs-behaviour.md §13.1 (what a dead-lettered message keeps), §13.2
-(ListDeadLetterSourceQueues), §17.9 and §17.16 (open points).
+Spec: Developer Guide, "Using dead-letter queues in Amazon SQS" (what a dead-lettered message keeps),
+API Reference, ListDeadLetterSourceQueues; observed AWS behaviour; open points marked unverified.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .redrive_support import (
     url_of,
 )
 
-# --- ListDeadLetterSourceQueues (§13.2) ----------------------------------------------------------
+# --- ListDeadLetterSourceQueues (API Reference, ListDeadLetterSourceQueues) ------------------
 
 
 def test_lists_exactly_the_queues_whose_redrive_policy_targets_it(
@@ -86,7 +86,7 @@ def test_a_queue_without_sources_lists_none(sqs_mock: SqsMock) -> None:
     sqs = client()
     lonely = make_queue(sqs, "lonely")
 
-    # No sources: no queueUrls key (query protocol recorded in §13.2; JSON by analogy, §17.9).
+    # No sources: no queueUrls key (observed from AWS over the query protocol; JSON by analogy, unverified).
     response = sqs.list_dead_letter_source_queues(QueueUrl=lonely)
 
     assert "queueUrls" not in response
@@ -118,7 +118,7 @@ def test_max_results_outside_1_to_1000_is_rejected(sqs_mock: SqsMock, max_result
     sqs = client()
     dlq = make_queue(sqs, "dlq")
 
-    # Text unverified (reference §17.9).
+    # Text unverified (AWS documents only MaxResults 1-1000).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {max_results} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.",
@@ -131,7 +131,7 @@ def test_a_malformed_next_token_is_rejected(sqs_mock: SqsMock) -> None:
     dlq = make_queue(sqs, "dlq")
     token = base64.b64encode(b"garbage").decode()
 
-    # Text unverified (the AWS token format is masked in recordings, §17.9).
+    # Text unverified (AWS's token format was never observed).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {token} for parameter NextToken is invalid. Reason: Invalid NextToken value.",
@@ -152,7 +152,7 @@ def test_listing_sources_of_a_missing_queue(sqs_mock: SqsMock) -> None:
         sqs.list_dead_letter_source_queues(QueueUrl=url_of("nowhere"))
 
 
-# --- What a dead-lettered message keeps (§13.1) --------------------------------------------------
+# --- What a dead-lettered message keeps (Developer Guide, "Using dead-letter queues in Amazon SQS") ----
 
 
 def test_dead_lettered_message_keeps_id_body_attributes_and_sent_time(
@@ -179,7 +179,7 @@ def test_dead_lettered_message_keeps_id_body_attributes_and_sent_time(
     assert moved["MessageAttributes"] == attributes
     assert moved["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
     assert moved["Attributes"]["DeadLetterQueueSourceArn"] == arn_of("source")
-    # Kept as on the source (unverified, §17.16: masked in the recording).
+    # Kept as on the source (unverified: masked in the recording).
     assert moved["Attributes"]["SentTimestamp"] == first["Attributes"]["SentTimestamp"]
     assert moved["Attributes"]["SenderId"] == first["Attributes"]["SenderId"]
 
@@ -196,7 +196,7 @@ def test_receive_count_continues_in_the_dead_letter_queue(sqs_mock: SqsMock) -> 
 
     [moved] = receive(sqs, dlq, MessageSystemAttributeNames=["ApproximateReceiveCount"])
 
-    # With maxReceiveCount 1 AWS showed 2 on the first DLQ receive (§13.1): 3 → 4.
+    # With maxReceiveCount 1 AWS showed 2 on the first DLQ receive (observed AWS behaviour): 3 → 4.
     assert moved["Attributes"]["ApproximateReceiveCount"] == "4"
 
 

@@ -1,7 +1,7 @@
 """Cancelling and failing move tasks, and StartMessageMoveTask's validation, through boto3.
 
-Spec: reference/sqs-behaviour.md §13.3 (errors, CANCELLING/CANCELLED/FAILED), §17.13
-(open texts). Moves run in virtual time.
+Spec: API Reference, StartMessageMoveTask / CancelMessageMoveTask / ListMessageMoveTasks
+(statuses); observed AWS behaviour (errors); unverified texts marked. Moves run in virtual time.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def test_cancel_of_a_finished_task(sqs_mock: SqsMock) -> None:
     handle = sqs.start_message_move_task(SourceArn=arn_of("orders-dlq"))["TaskHandle"]
     sqs_mock.advance(1)
 
-    # AWS's answer is unrecorded (reference §17.13): only RUNNING tasks can be cancelled.
+    # AWS's answer is unverified: only RUNNING tasks can be cancelled (API Reference, CancelMessageMoveTask).
     with expect_resource_not_found(sqs, TASK_DOES_NOT_EXIST):
         sqs.cancel_message_move_task(TaskHandle=handle)
 
@@ -163,7 +163,7 @@ def test_deleting_the_original_source_fails_a_default_destination_task(
     assert left.receive_count == 1  # the failed move did not count as a receive
 
 
-# --- StartMessageMoveTask validation (§13.3) -----------------------------------------------------
+# --- StartMessageMoveTask validation (API Reference, StartMessageMoveTask) ---------------------
 
 
 def test_source_must_be_a_dead_letter_queue(sqs_mock: SqsMock) -> None:
@@ -205,7 +205,7 @@ def test_rate_outside_1_to_500_is_rejected(sqs_mock: SqsMock, rate: int) -> None
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 1)
 
-    # Text unverified (reference §17.13); worded like ReceiveMessage's range errors.
+    # Text unverified (AWS documents only the limit 500); worded like ReceiveMessage's range errors.
     with expect_invalid_parameter_value(
         sqs,
         f"Value {rate} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500, if provided.",
@@ -218,7 +218,7 @@ def test_destination_must_have_the_source_queue_type(sqs_mock: SqsMock) -> None:
     with_dead_letters(sqs, sqs_mock, 1)
     make_queue(sqs, "replay.fifo")
 
-    # Text unverified (reference §17.13); the rule is documented (§13.3).
+    # Text unverified; the rule is documented (API Reference, StartMessageMoveTask).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {arn_of('replay.fifo')} for parameter DestinationArn is invalid. "

@@ -1,7 +1,7 @@
 """StartMessageMoveTask / CancelMessageMoveTask / ListMessageMoveTasks through boto3.
 
-Spec: reference/sqs-behaviour.md §13.3 (errors, statuses, fields), §3 (TaskHandle),
-§2.5 (ListMessageMoveTasks JSON), §17.13 (open texts). Moves run in virtual time.
+Spec: API Reference, StartMessageMoveTask / ListMessageMoveTasks (statuses, fields); observed AWS
+behaviour (errors, TaskHandle, ListMessageMoveTasks JSON); unverified texts marked. Moves run in virtual time.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .redrive_support import (
     with_dead_letters,
 )
 
-# --- The task handle (§3) ------------------------------------------------------------------------
+# --- The task handle (observed AWS behaviour) ----------------------------------------------------
 
 
 def test_task_handle_is_base64_json_of_task_id_and_source_arn(
@@ -215,7 +215,7 @@ def test_default_rate_moves_500_messages_a_second(sqs_mock: SqsMock) -> None:
     assert visible_count(sqs, url_of("replay")) == 700
 
 
-# --- ListMessageMoveTasks (§13.3, §2.5) ----------------------------------------------------------
+# --- ListMessageMoveTasks (API Reference, ListMessageMoveTasks; observed AWS behaviour) ----------
 
 
 def test_running_task_entry_has_handle_and_no_unset_fields(sqs_mock: SqsMock) -> None:
@@ -307,7 +307,7 @@ def test_list_max_results_outside_1_to_10_is_rejected(sqs_mock: SqsMock, max_res
     sqs = client()
     with_dead_letters(sqs, sqs_mock, 0)
 
-    # Text unverified (reference §17.13); worded like ReceiveMessage's range errors.
+    # Text unverified (AWS documents only the limit 10); worded like ReceiveMessage's range errors.
     with expect_invalid_parameter_value(
         sqs,
         f"Value {max_results} for parameter MaxResults is invalid. Reason: Must be between 1 and 10, if provided.",

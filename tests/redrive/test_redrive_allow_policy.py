@@ -1,7 +1,7 @@
 """RedriveAllowPolicy: which source queues may name a queue as their dead-letter queue, through boto3.
 
-Spec: reference/sqs-behaviour.md §5 (attribute format), §13.2 (allowAll / denyAll /
-byQueue), §17.2 (refusal texts unverified: AWS-style ``Value … for parameter
+Spec: API Reference, SetQueueAttributes (attribute format; allowAll / denyAll /
+byQueue); refusal texts unverified (AWS-style ``Value … for parameter
 RedrivePolicy is invalid. Reason: …``).
 """
 
@@ -33,7 +33,7 @@ def allow(permission: str, *sources: str) -> str:
 
 
 def refused(source: str, dlq: str, policy: str) -> str:
-    # unverified (§17.2): AWS's refusal text is not recorded.
+    # unverified: AWS's refusal text was never observed.
     return (
         f"Value {policy} for parameter RedrivePolicy is invalid. Reason: "
         f"The RedriveAllowPolicy of {arn_of(dlq)} does not allow {arn_of(source)} to use it as a dead-letter queue."
@@ -140,7 +140,7 @@ def test_by_queue_accepts_ten_sources_and_refuses_eleven(sqs_mock: SqsMock) -> N
     eleven = allow("byQueue", *[f"s{i}" for i in range(11)])
 
     make_queue(sqs, "ten", RedriveAllowPolicy=ten)
-    # Text unverified (§17.2); the 10-ARN limit is documented (§5).
+    # Text unverified; the 10-ARN limit is documented (API Reference, SetQueueAttributes).
     with expect_invalid_parameter_value(
         sqs,
         f"Value {eleven} for parameter RedriveAllowPolicy is invalid. Reason: You can specify up to 10 source queue ARNs.",

@@ -4,9 +4,10 @@ Requests are built by hand (no botocore validation in the way) and handed to
 the dispatcher every transport uses (``sqs_mock.simulation.dispatcher``, the object
 ``sqs_mock.server()`` serves), or sent as raw bytes to ``sqs_mock.server()``
 when the HTTP layer itself is the target. Each must come back as SQS sends
-errors (reference §2.2 JSON: 4xx, ``x-amzn-query-error: <code>;Sender``, a
-``__type`` body; §2.3 query: well-formed ``<ErrorResponse>`` XML) with the
-code the reference gives where it gives one (§6, §7, §9, §10, §15), and must
+errors (JSON: 4xx, ``x-amzn-query-error: <code>;Sender``, a ``__type`` body; query:
+well-formed ``<ErrorResponse>`` XML; Developer Guide, "Interpreting Amazon SQS JSON API
+responses" and "... XML API responses") with the code AWS answers where it is known
+(botocore's SQS model, observed AWS behaviour), and must
 leave every queue exactly as it was.
 
 Known simulator bugs are ``xfail(strict=True)`` with the reason: they turn
@@ -69,7 +70,7 @@ def query_request(body: str | bytes, *, url: str = ENDPOINT, method: str = "POST
 
 
 def assert_sqs_error(response: HttpResponse, *, code: str | None = None, status: int | None = None) -> None:
-    """A 4xx shaped as SQS shapes errors in the response's protocol (§2.2, §2.3)."""
+    """A 4xx shaped as SQS shapes errors in the response's protocol (Developer Guide, "Interpreting Amazon SQS JSON/XML API responses")."""
     assert 400 <= response.status < 500, (response.status, response.body[:300])
     if status is not None:
         assert response.status == status, response.body[:300]
@@ -142,7 +143,7 @@ def _bug(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(reason=f"simulator bug: {reason}", strict=True)
 
 
-# (id, request, expected legacy code or None when the reference records none, expected status or None)
+# (id, request, expected legacy code or None when AWS's is unknown, expected status or None)
 CASES: list[Any] = [
     # -- malformed bodies and unknown operations (both protocols) --
     pytest.param(_j("SendMessage", b"{not json"), None, 400, id="json-malformed"),
@@ -226,7 +227,7 @@ CASES: list[Any] = [
         400,
         id="query-invalid-utf8",
     ),
-    # -- missing fields (§6.1, §7, §15) --
+    # -- missing fields (observed AWS behaviour; botocore's SQS model) --
     pytest.param(_j("SendMessage", {"QueueUrl": "victim"}), "MissingParameter", 400, id="json-missing-body"),
     pytest.param(
         _j("SendMessage", {"QueueUrl": "victim", "MessageBody": ""}), "MissingParameter", 400, id="json-empty-body"
@@ -245,7 +246,7 @@ CASES: list[Any] = [
         400,
         id="fifo-missing-group",
     ),
-    # -- oversize bodies and attributes (§6.1, §6.2, §9) --
+    # -- oversize bodies and attributes (API Reference, SendMessage and SendMessageBatch) --
     pytest.param(
         _j("SendMessage", {"QueueUrl": "victim", "MessageBody": "x" * 1_048_577}),
         "InvalidParameterValue",
@@ -326,7 +327,7 @@ CASES: list[Any] = [
         400,
         id="list-attribute-values",
     ),
-    # -- forbidden characters (§6.1, §6.2) --
+    # -- forbidden characters (API Reference, SendMessage) --
     pytest.param(
         _j("SendMessage", {"QueueUrl": "victim", "MessageBody": "a\x00b"}), "InvalidMessageContents", 400, id="body-nul"
     ),
@@ -380,7 +381,7 @@ CASES: list[Any] = [
         400,
         id="group-id-space",
     ),
-    # -- bad receipt handles (§7) --
+    # -- bad receipt handles (observed AWS behaviour) --
     pytest.param(
         _j("DeleteMessage", {"QueueUrl": "victim", "ReceiptHandle": "garbage"}),
         "ReceiptHandleIsInvalid",
@@ -423,7 +424,7 @@ CASES: list[Any] = [
         404,
         id="change-handle-snowman",
     ),
-    # -- bad queue URLs and hostile queue names (§2.4, §3) --
+    # -- bad queue URLs and hostile queue names (observed AWS behaviour; API Reference, CreateQueue) --
     pytest.param(
         _j(
             "SendMessage",
@@ -472,7 +473,7 @@ CASES: list[Any] = [
         400,
         id="get-url-owner-garbage",
     ),
-    # -- batches (§9) --
+    # -- batches (API Reference, SendMessageBatch) --
     pytest.param(
         _j("DeleteMessageBatch", {"QueueUrl": "victim", "Entries": [{"Id": "i" * 100_000, "ReceiptHandle": "x"}]}),
         "AWS.SimpleQueueService.InvalidBatchEntryId",
@@ -521,7 +522,7 @@ CASES: list[Any] = [
         400,
         id="query-batch-499-entries",
     ),
-    # -- negative and huge integers (§8, §10) --
+    # -- negative and huge integers (API Reference, SendMessage and ReceiveMessage) --
     pytest.param(
         _j("ReceiveMessage", {"QueueUrl": "victim", "MaxNumberOfMessages": -1}),
         "InvalidParameterValue",
@@ -620,7 +621,7 @@ CASES: list[Any] = [
         400,
         id="redrive-count-5000-digits",
     ),
-    # -- JSON-valued attributes (§4.4, §5) --
+    # -- JSON-valued attributes (API Reference, SetQueueAttributes) --
     pytest.param(
         _j("SetQueueAttributes", {"QueueUrl": "victim", "Attributes": {"Policy": "{"}}),
         "InvalidAttributeValue",
@@ -701,7 +702,7 @@ CASES: list[Any] = [
     ),
 ]
 
-# Query error messages that echo a control character must still be well-formed XML (§2.3).
+# Query error messages that echo a control character must still be well-formed XML.
 XML_CASES: list[Any] = [
     pytest.param(
         _q("Action=ReceiveMessage&QueueUrl=victim&MaxNumberOfMessages=%01"),

@@ -8,7 +8,7 @@ ChangeMessageVisibility(Batch) on the handles it holds. Meanwhile the test's
 thread moves the virtual clock, so visibility timeouts run out under the
 workers' feet and long polls on worker threads end (DESIGN.md "Clock").
 
-At the end every message sent is accounted for (§7, §11.2): either a worker
+At the end every message sent is accounted for (Developer Guide, "Amazon SQS visibility timeout", "FIFO queue delivery logic in Amazon SQS"): either a worker
 deleted it and it is gone, or it is still in its queue, exactly once; FIFO
 groups were first delivered in send order; the counters equal the views.
 
@@ -40,7 +40,7 @@ CALLS_PER_WORKER = 10_000 if LONG else 300
 JOIN_TIMEOUT_S = 1_800 if LONG else 60
 GROUPS = ("g0", "g1", "g2", "g3")
 
-#: Codes a worker may legitimately get: expired FIFO handles and changes on deleted messages (§7).
+#: Codes a worker may legitimately get: expired FIFO handles and changes on deleted messages (observed AWS behaviour).
 EXPECTED_CODES = {"InvalidParameterValue"}
 
 
@@ -275,7 +275,7 @@ def test_sixteen_workers_lose_nothing(sqs_mock: SqsMock, calls: int) -> None:
     assert set(remaining) <= set(sent), "the queue holds messages nobody sent"
     assert all(sent[mid] == kind for mid, kind in remaining.items()), "a message is in the wrong queue"
 
-    # FIFO: per group, first deliveries happened in send order (§11.2), whichever worker got them.
+    # FIFO: per group, first deliveries happened in send order (Developer Guide, "FIFO queue delivery logic in Amazon SQS"), whichever worker got them.
     by_group: dict[str, list[tuple[int, int]]] = {}
     for position, group, sequence in shared.first_fifo.values():
         by_group.setdefault(group, []).append((position, sequence))

@@ -4,7 +4,7 @@ Two hypothesis state machines drive a source queue and its dead-letter queue
 through real boto3 clients (one standard pair, one FIFO pair) with random
 sends, receives (short and long polls), deletes and visibility changes with
 current, old and garbage receipt handles, purges, attribute changes and clock
-moves. A reference model written here from reference/sqs-behaviour.md knows,
+moves. A reference model written here from AWS's documented and observed rules knows,
 for every message ever sent, whether it is delayed, visible, in flight,
 deleted, dead-lettered, expired or purged, and when it changes state. After
 every step the model must equal what the simulator shows: the ``QueueView``
@@ -15,7 +15,8 @@ The model does not predict which visible messages a receive picks (SQS does
 not promise an order for standard queues, nor among FIFO groups); it checks
 what the receive returned against what the rules allow: only visible messages
 (never one in flight), every FIFO group from its oldest message on, nothing
-lost, and dead-lettering exactly at ``maxReceiveCount`` (§7, §10, §11.2, §13.1).
+lost, and dead-lettering exactly at ``maxReceiveCount`` (Developer Guide, "Amazon SQS visibility
+timeout", "FIFO queue delivery logic in Amazon SQS", "Using dead-letter queues in Amazon SQS").
 
 Settings come from a hypothesis profile chosen by an environment variable
 (profiles in ``conftest.py`` of this folder): ``SQSMOCK_HYPOTHESIS_PROFILE``
@@ -54,10 +55,10 @@ MACHINE_SETTINGS = settings.get_profile("sqsmock-stateful")
 MIN_LONG_STEPS = 100_000
 LONG = 2 * MACHINE_SETTINGS.max_examples * MACHINE_SETTINGS.stateful_step_count >= MIN_LONG_STEPS
 
-DEDUP_WINDOW_MS = 300_000  # §11.1
-PURGE_INTERVAL_MS = 60_000  # §4.3
-MAX_VISIBILITY_MS = 43_200_000  # §7, 12 hours from the receive
-DEFAULT_RETENTION_S = 345_600  # §5
+DEDUP_WINDOW_MS = 300_000  # API Reference, SendMessage
+PURGE_INTERVAL_MS = 60_000  # API Reference, PurgeQueue
+MAX_VISIBILITY_MS = 43_200_000  # 12 hours from the receive (Developer Guide, "Amazon SQS visibility timeout")
+DEFAULT_RETENTION_S = 345_600  # API Reference, SetQueueAttributes
 
 #: Steps run per machine (reported by the long run).
 STEPS: dict[str, int] = {}
@@ -172,7 +173,7 @@ class Model:
         self.fate[message_id] = fate
 
     def catch_up(self, queue: MQueue) -> None:
-        """Retention first (§8: measured from the enqueue time, in flight too), then timers."""
+        """Retention first (measured from the enqueue time, in flight too: observed AWS behaviour), then timers."""
         now = self.now_ms
         for message in list(queue.messages.values()):
             if message.enqueued_ms + queue.retention_s * 1000 <= now:
@@ -186,7 +187,7 @@ class Model:
             self.catch_up(queue)
 
     def candidates(self, queue: MQueue) -> list[list[MMessage]]:
-        """What a receive may take now: each visible message (standard), or each group's visible run (FIFO, §11.2)."""
+        """What a receive may take now: each visible message (standard), or each group's visible run (FIFO, Developer Guide, "FIFO queue delivery logic in Amazon SQS")."""
         if not queue.fifo:
             return [[m] for m in queue.messages.values() if m.state == "visible"]
         runs: dict[str | None, list[MMessage]] = {}
@@ -283,7 +284,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         return None
 
     def _handle_outcome(self, queue: MQueue, value: str, action: str) -> tuple[str | None, MMessage | None]:
-        """What SQS answers to a handle (§7): an error code, or the message it acts on (None: gone, no-op)."""
+        """What SQS answers to a handle (observed AWS behaviour): an error code, or the message it acts on (None: gone, no-op)."""
         handle = self._issued(value)
         if handle is None:
             return "ReceiptHandleIsInvalid", None
@@ -308,7 +309,7 @@ class SqsStateMachine(RuleBasedStateMachine):
             if dedup is not None:
                 entry["MessageDeduplicationId"] = dedup
             if delay is not None:
-                entry["DelaySeconds"] = 0  # §8: only 0 is accepted, and it does not override the queue delay
+                entry["DelaySeconds"] = 0  # observed: only 0 is accepted, and it does not override the queue delay
         elif delay is not None:
             entry["DelaySeconds"] = delay
         return entry
@@ -320,12 +321,12 @@ class SqsStateMachine(RuleBasedStateMachine):
             dedup = entry.get("MessageDeduplicationId") or hashlib.sha256(entry["MessageBody"].encode()).hexdigest()
             known = queue.dedup.get(dedup)
             if known is not None and model.now_ms < known[0]:
-                # §11.1: a duplicate inside the 5-minute window is accepted but not queued.
+                # API Reference, SendMessage: a duplicate inside the 5-minute window is accepted but not queued.
                 assert message_id == known[1], f"duplicate of {known[1]} answered with {message_id}"
                 return
             queue.dedup[dedup] = (model.now_ms + DEDUP_WINDOW_MS, message_id)
             sequence = int(answer["SequenceNumber"])
-            assert sequence > queue.last_sequence_number, "SequenceNumber must increase (§11.1)"
+            assert sequence > queue.last_sequence_number, "SequenceNumber must increase (API Reference, SendMessage)"
             queue.last_sequence_number = sequence
             delay = queue.delay_s
         else:
@@ -368,7 +369,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         assert "Failed" not in answer, answer.get("Failed")
         by_id = {item["Id"]: item for item in answer["Successful"]}
         assert sorted(by_id) == sorted(e["Id"] for e in request)
-        for entry in request:  # §9: FIFO entries are enqueued in request order
+        for entry in request:  # API Reference, SendMessageBatch: FIFO entries are enqueued in request order
             self._expect_sent(queue, entry, by_id[entry["Id"]])
 
     # -- receiving ------------------------------------------------------------
@@ -400,7 +401,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         assert len(delivered) <= limit
         source_view_ids = {m.message_id for m in self.mock.queue(queue.name).messages}
 
-        # Replay the poll: §10 long polls wait for the first receivable message or the deadline.
+        # Replay the poll: long polls wait for the first receivable message or the deadline.
         deadline = model.now_ms + (wait or 0) * 1000
         moved: list[str] = []
         graveyard: dict[str, MMessage] = {}  # the source's copies of dead-lettered messages
@@ -414,7 +415,7 @@ class SqsStateMachine(RuleBasedStateMachine):
             runs = self.model.candidates(queue)
             if any(not dead_letterable(m) for run in runs for m in run):
                 break  # this pass delivers something
-            # Every candidate has reached maxReceiveCount: all move to the DLQ, nothing is delivered (§13.1).
+            # Every candidate has reached maxReceiveCount: all move to the DLQ, nothing is delivered (Developer Guide, "Using dead-letter queues in Amazon SQS").
             moved.extend(m.message_id for run in runs for m in run)
             for run in runs:
                 for message in run:
@@ -475,7 +476,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         moved: list[str],
         graveyard: dict[str, MMessage],
     ) -> None:
-        """The pass that delivered: what came back must be what SQS may return (§10, §11.2, §13.1)."""
+        """The pass that delivered: what came back must be what SQS may return (see the module docstring)."""
         assert delivered, "a receivable message exists but the receive returned nothing"
         position = {m.message_id: (index, offset) for index, run in enumerate(runs) for offset, m in enumerate(run)}
         for message_id in delivered:
@@ -501,7 +502,7 @@ class SqsStateMachine(RuleBasedStateMachine):
                 missing = [m.message_id for run in runs for m in run if m.message_id not in taken]
                 assert not missing, f"receive of {limit} returned {len(delivered)} but left {missing} visible"
             return
-        # FIFO: each group from its oldest message on, in order, one group's run after another (§11.2).
+        # FIFO: each group from its oldest message on, in order, one group's run after another (Developer Guide, "FIFO queue delivery logic in Amazon SQS").
         groups_in_order: list[int] = []
         for message_id in delivered:
             index, _ = position[message_id]
@@ -528,7 +529,8 @@ class SqsStateMachine(RuleBasedStateMachine):
         model = self.model
         view = self.mock.queue(dlq.name)
         order = {m.message_id: i for i, m in enumerate(view.messages)}
-        # Standard DLQs keep the enqueue time (retention keeps counting); FIFO DLQs reset it (§13.1).
+        # Standard DLQs keep the enqueue time (retention keeps counting); FIFO DLQs reset it
+        # (Developer Guide, "Using dead-letter queues in Amazon SQS").
         for message_id in sorted(moved, key=lambda mid: order.get(mid, len(order))):
             original = graveyard[message_id]
             seq = dlq.next_seq
@@ -581,7 +583,7 @@ class SqsStateMachine(RuleBasedStateMachine):
                 self.model.remove(queue, message.message_id, "deleted")
 
     def _change(self, queue: MQueue, value: str, timeout: int) -> str | None:
-        """Apply a visibility change to the model; the error code SQS answers with, if any (§7)."""
+        """Apply a visibility change to the model; the error code SQS answers with, if any (observed AWS behaviour)."""
         expected, message = self._handle_outcome(queue, value, "change")
         if expected is not None or message is None:
             return expected
@@ -646,7 +648,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         self.sqs.purge_queue(QueueUrl=queue.url)
         for message_id in list(queue.messages):
             self.model.remove(queue, message_id, "purged")
-        queue.dedup.clear()  # §4.3: purge clears the FIFO deduplication history
+        queue.dedup.clear()  # observed AWS behaviour: purge clears the FIFO deduplication history
         queue.last_purge_ms = now
 
     @rule(
@@ -663,7 +665,7 @@ class SqsStateMachine(RuleBasedStateMachine):
         elif name == "DelaySeconds":
             value = data.draw(st.sampled_from([0, 0, 1, 5, 30]))
             if queue.fifo:
-                # §5: retroactive on FIFO queues: still-delayed messages are due at enqueue time + the new delay.
+                # Developer Guide, "Amazon SQS delay queues": retroactive on FIFO queues: still-delayed messages are due at enqueue time + the new delay.
                 for message in queue.messages.values():
                     if message.state == "delayed":
                         message.due_ms = message.enqueued_ms + value * 1000

@@ -43,7 +43,7 @@ def invalid(message: str) -> tuple[str, str, int]:
     return ("InvalidParameterValue", message, 400)
 
 
-# --- body (reference 6.1) ------------------------------------------------------------------
+# --- body (API Reference, SendMessage) ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("body", ["x", "\t\n\r", " ", "\ud7ff\ue000\ufffd", "\U00010000\U0010ffff", "€ ✓ 😀"])
@@ -121,7 +121,7 @@ def test_first_forbidden_character_is_named(before: str, bad: str, after: str) -
     assert caught(excinfo) == body_error(format(ord(bad), "X"))
 
 
-# --- user message attributes (reference 6.2) -----------------------------------------------
+# --- user message attributes (Developer Guide, "Message metadata for Amazon SQS") ---------------
 
 
 def parse(raw: Mapping[str, Mapping[str, object]]) -> dict[str, AttributeValue]:
@@ -367,7 +367,7 @@ def test_checks_run_in_request_order() -> None:
     assert error[1] == "Message (user) attribute 'bad1' must contain a non-empty value of type 'String'."
 
 
-# --- system attributes (reference 6.3) -------------------------------------------------------
+# --- system attributes (API Reference, SendMessage) -------------------------------------------------------
 
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
@@ -422,7 +422,7 @@ def test_system_attribute_errors(raw: Mapping[str, Mapping[str, object]], expect
     assert caught(excinfo) == expected
 
 
-# --- size (reference 6.1) -----------------------------------------------------------------------
+# --- size (API Reference, SendMessage) -----------------------------------------------------------------------
 
 
 def test_message_size() -> None:
@@ -436,7 +436,7 @@ def test_message_size() -> None:
     assert message_size("héllo", attributes) == 6 + (1 + 6 + 1) + (3 + 10 + 3)
 
 
-# --- FIFO ids (reference 11.1) ------------------------------------------------------------------
+# --- FIFO ids (API Reference, SendMessage) ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("value", ["a", "x" * 128, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "Az09"])
@@ -462,7 +462,7 @@ def test_empty_fifo_id_has_two_spaces() -> None:
     assert excinfo.value.message.startswith("Value  for parameter MessageGroupId is invalid. Reason: ")
 
 
-# --- DelaySeconds (reference 8) -------------------------------------------------------------------
+# --- DelaySeconds (API Reference, SendMessage) -------------------------------------------------------
 
 
 @pytest.mark.parametrize(("value", "fifo"), [(0, False), (900, False), (0, True)])
@@ -489,7 +489,7 @@ def test_invalid_delays(value: int, fifo: bool, reason: str) -> None:
     assert caught(excinfo) == invalid(f"Value {value} for parameter DelaySeconds is invalid. Reason: {reason}")
 
 
-# --- batch ids (reference 9) ----------------------------------------------------------------------
+# --- batch ids (API Reference, SendMessageBatch) ----------------------------------------------------------------------
 
 INVALID_ID = (
     "AWS.SimpleQueueService.InvalidBatchEntryId",
@@ -539,7 +539,7 @@ def test_batch_check_order() -> None:
     assert batch_error(["a", "a", "bad:id"]) == INVALID_ID
 
 
-# --- receive-side filters (reference 6.5) --------------------------------------------------------
+# --- receive-side filters (API Reference, ReceiveMessage) --------------------------------------------------------
 
 STORED = {
     "Hello": AttributeValue("String", string_value="There"),

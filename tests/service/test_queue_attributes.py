@@ -77,7 +77,7 @@ FIFO_NAME_ERROR = error(
 )
 
 
-# --- queue names (reference 3) -------------------------------------------------
+# --- queue names (API Reference, CreateQueue) -------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["a", "A-b_9", "x" * 80])
@@ -291,7 +291,7 @@ def test_sse_kms_and_sqs_are_exclusive() -> None:
     assert create({"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true"}).sqs_managed_sse_enabled
 
 
-# --- Policy (reference 4.4) ------------------------------------------------------
+# --- Policy (API Reference, SetQueueAttributes) ------------------------------------------------------
 
 
 def statement(actions: int) -> dict[str, object]:
@@ -340,7 +340,7 @@ def test_policy_limits() -> None:
     assert excinfo.value.code == "OverLimit"
 
 
-# --- RedrivePolicy (reference 5) -----------------------------------------------------
+# --- RedrivePolicy (API Reference, SetQueueAttributes) -----------------------------------------------------
 
 
 def redrive_error(raw: str, reason: str) -> tuple[str, str, int]:
@@ -524,7 +524,7 @@ def test_redrive_allow_policy_by_queue() -> None:
     assert empty.redrive_allow_policy == RedriveAllowPolicy("byQueue")
 
 
-# --- SetQueueAttributes (reference 4.4) -------------------------------------------
+# --- SetQueueAttributes (API Reference, SetQueueAttributes) -------------------------------------------
 
 
 def test_set_changes_only_named_attributes() -> None:
@@ -588,7 +588,7 @@ def test_set_sse_switches() -> None:
     assert (off.kms_master_key_id, off.sqs_managed_sse_enabled) == ("k", False)
 
 
-# --- idempotent CreateQueue (reference 4.1) ---------------------------------------
+# --- idempotent CreateQueue (API Reference, CreateQueue) ---------------------------------------
 
 
 def differ(current: QueueSettings, requested: Mapping[str, str], name: str = "q") -> str | None:
@@ -655,7 +655,7 @@ def test_first_difference_validates_first() -> None:
     assert excinfo.value.code == "InvalidAttributeValue"
 
 
-# --- GetQueueAttributes (reference 4.4 / 5) ---------------------------------------
+# --- GetQueueAttributes (API Reference, GetQueueAttributes) ---------------------------------------
 
 STANDARD_ALL = {
     "ApproximateNumberOfMessages",

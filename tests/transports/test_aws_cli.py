@@ -101,7 +101,7 @@ def test_errors_reach_the_cli(aws: Any, sqs_mock: SqsMock) -> None:
     stderr = aws("get-queue-url", "--queue-name", "missing", expect_failure=True)
     assert "An error occurred (AWS.SimpleQueueService.NonExistentQueue)" in stderr
     # The CLI runs on this botocore: before 1.34.90 it speaks the query protocol, where
-    # SQS words NonExistentQueue for the "wsdl version" (reference §2.3).
+    # SQS words NonExistentQueue for the "wsdl version" (observed AWS behaviour).
     query = botocore.session.get_session().get_service_model("sqs").protocol == "query"
     suffix = " for this wsdl version." if query else "."
     assert f"The specified queue does not exist{suffix}\n" in stderr

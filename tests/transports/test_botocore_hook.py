@@ -46,7 +46,7 @@ class _Raw(io.BytesIO):
 def canned_list_queues(request: AWSPreparedRequest, queue_urls: list[str]) -> AWSResponse:
     """A 200 ListQueues answer to ``request``, in the protocol the client speaks.
 
-    awsJson1_0 for botocore >= 1.34.90; the query protocol's XML before (§2.3).
+    awsJson1_0 for botocore >= 1.34.90; the query protocol's XML before (Developer Guide, "Interpreting Amazon SQS XML API responses").
     """
     if "X-Amz-Target" not in request.headers:
         urls = "".join(f"<QueueUrl>{url}</QueueUrl>" for url in queue_urls)
