@@ -28,7 +28,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from pytest_sqsmock.service.principals import access_key_for, secret_key_for
+from pytest_sqsmock.service.access.principals import access_key_for, secret_key_for
 from pytest_sqsmock.transports.limits import MAX_REQUEST_BYTES
 
 

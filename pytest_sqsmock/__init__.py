@@ -9,7 +9,7 @@ from pytest_sqsmock.exceptions import (
     SqsMockSecurityWarning,
     UnknownQueueError,
 )
-from pytest_sqsmock.faults import Fault, Faults
+from pytest_sqsmock.faults.injection import Fault, Faults
 from pytest_sqsmock.mock import Credentials, SqsMock, mock_sqs
 from pytest_sqsmock.sqs_errors import SqsError
 from pytest_sqsmock.transports.server import SqsServer

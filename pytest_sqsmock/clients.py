@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any, TypedDict
 
-from pytest_sqsmock.service.principals import access_key_for, secret_key_for
+from pytest_sqsmock.service.access.principals import access_key_for, secret_key_for
 
 
 class Credentials(TypedDict):

@@ -1,7 +1,7 @@
 """Driving consumers on the virtual clock until something holds, without sleeping.
 
 Virtual time moves here only when the simulation knows that every consumer
-is parked in a long poll (service/consumers.py), never because a consumer
+is parked in a long poll (service/polling/consumers.py), never because a consumer
 was quiet for a while: the same test gives the same result on an idle
 machine and on a loaded one.
 """
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from pytest_sqsmock.exceptions import SqsMockAssertionError
-from pytest_sqsmock.service.consumers import ConsumersBusy
 from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.polling.consumers import ConsumersBusy
 from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.transports import loop_time
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pytest_sqsmock.service.principals import access_key_for, secret_key_for
+from pytest_sqsmock.service.access.principals import access_key_for, secret_key_for
 
 # Variables that make botocore resolve credentials or endpoints elsewhere; the
 # pytest fixture clears them so a developer's profile never leaks into a test.

@@ -19,10 +19,10 @@ from pytest_sqsmock.clients import Clients, Credentials, credentials_for
 from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
 from pytest_sqsmock.decorating import decorate
 from pytest_sqsmock.exceptions import SqsMockError
-from pytest_sqsmock.faults import Faults
+from pytest_sqsmock.faults.injection import Faults
 from pytest_sqsmock.lambda_trigger import LambdaTrigger
 from pytest_sqsmock.references import QueueRef
-from pytest_sqsmock.service.principals import is_account_id
+from pytest_sqsmock.service.access.principals import is_account_id
 from pytest_sqsmock.simulation import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, ClockName, Simulation
 from pytest_sqsmock.transports.server import ServerLimits, SqsServer
 from pytest_sqsmock.views import CallLog, MessageView, QueueView
@@ -526,7 +526,7 @@ class SqsMock:
         """Make SQS misbehave as it really can: errors, duplicates, reordering, empty polls, lost deletes.
 
         ``sqs_mock.faults.fail_next("SendMessage", code="RequestThrottled", times=2)``;
-        see :class:`pytest_sqsmock.faults.Faults`. Each activation starts without faults.
+        see :class:`pytest_sqsmock.faults.injection.Faults`. Each activation starts without faults.
         """
         return self.simulation.faults
 

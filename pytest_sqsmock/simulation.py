@@ -13,14 +13,14 @@ from typing import Any, Final, Literal
 from pytest_sqsmock import snapshots
 from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
-from pytest_sqsmock.faults import Faults
+from pytest_sqsmock.faults.injection import Faults
 from pytest_sqsmock.journal import Journal
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.references import QueueRef
+from pytest_sqsmock.service.access.principals import access_key_for, sender_id_for
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.operations import OPERATIONS
-from pytest_sqsmock.service.principals import access_key_for, sender_id_for
 from pytest_sqsmock.transports.dispatch import Dispatcher
 from pytest_sqsmock.views import QueueView
 

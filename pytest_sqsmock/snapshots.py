@@ -7,8 +7,8 @@ from pytest_sqsmock.model.addresses import default_endpoint, queue_url, split_ar
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.references import QueueRef, address_of
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.queue_attributes import render_attributes
-from pytest_sqsmock.service.queues import dynamic_attributes
+from pytest_sqsmock.service.operations.queues import dynamic_attributes
+from pytest_sqsmock.service.rules.queue_attributes import render_attributes
 from pytest_sqsmock.views import MessageView, QueueView
 
 Coordinates = tuple[str, str, str]  # (account_id, name, region)

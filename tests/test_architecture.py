@@ -57,7 +57,7 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(["activation", "decorating", "assertions", "driving", "seeding", "lambda_trigger"], 7),
     "simulation": 6,
     **dict.fromkeys(["journal", "faults", "snapshots"], 5),
-    **dict.fromkeys(["transports", "fault_plan", "references", "lambda_events", "environment", "clients"], 4),
+    **dict.fromkeys(["transports", "references", "lambda_events", "environment", "clients"], 4),
     **dict.fromkeys(["service", "wire"], 3),
     "views": 2,
     "model": 1,

@@ -106,13 +106,3 @@ def parse_reference(reference: str) -> QueueAddress | None:
         return None
     region = sqs_host_region(urlsplit(reference).netloc) if "://" in reference else None
     return QueueAddress(parts[1], parts[0], region)
-
-
-def decimal_int(text: str) -> int | None:
-    """The integer a decimal string spells, or ``None`` when it is too long to be any SQS value.
-
-    Python refuses ``int()`` of more than 4,300 digits; every SQS number fits in
-    far fewer, so a longer one is simply out of range.
-    """
-    digits = text.lstrip("+-").lstrip("0")
-    return int(text) if len(digits) <= 40 else None

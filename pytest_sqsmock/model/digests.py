@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from hashlib import md5
 from struct import Struct
 
-from pytest_sqsmock.model.attributes import AttributeValue
+from pytest_sqsmock.model.message_attributes import AttributeValue
 
 _LENGTH = Struct(">I")
 _STRING = b"\x01"  # transport type of String and Number values

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from pytest_sqsmock.model.attributes import AttributeValue
+from pytest_sqsmock.model.message_attributes import AttributeValue
 
 MessageState = Literal["delayed", "visible", "in_flight"]
 

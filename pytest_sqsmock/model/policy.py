@@ -1,9 +1,9 @@
 """A queue policy, parsed once into typed statements (IAM policy grammar, as SQS reads it).
 
 Parsing here never fails: the service validates a ``Policy`` before it is
-stored (service/policies.py), and whatever is still malformed (settings built
+stored (service/rules/policy_attributes.py), and whatever is still malformed (settings built
 directly, or elements the grammar does not allow) becomes a part that never
-matches. Evaluation lives in service/access.py and service/conditions.py.
+matches. Evaluation lives in service/access/queue_policy.py and service/access/conditions.py.
 Element names and shapes: "IAM JSON policy elements reference" (Effect,
 Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition),
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html

@@ -11,22 +11,20 @@ from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
 from pytest_sqsmock.model.addresses import split_queue_url
 from pytest_sqsmock.model.move_task import MoveTaskBook
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service import access, consumers
-from pytest_sqsmock.service.consumers import Consumers, ConsumersBusy
+from pytest_sqsmock.service.access import queue_policy
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.fault_hooks import FaultHooks
+from pytest_sqsmock.service.polling import consumers
+from pytest_sqsmock.service.polling.consumers import Consumers, ConsumersBusy
+from pytest_sqsmock.service.polling.waiting import Poll, Take, WaitingPolls
 from pytest_sqsmock.service.registry import Registry
-from pytest_sqsmock.service.waiting import Poll, Take, WaitingPolls
+from pytest_sqsmock.service.rules.params import Params, Result
 from pytest_sqsmock.sqs_errors import (
-    SqsError,
     invalid_action,
-    invalid_value,
     missing_parameter,
     queue_does_not_exist,
 )
 
-Params = dict[str, Any]
-Result = dict[str, Any]
 Handler = Callable[["Service", Params, RequestContext], Result]
 
 # Real seconds a long poll on the driving thread waits for other consumers to park before it fails.
@@ -55,7 +53,7 @@ class Service:
     Every call runs under ``lock``, and so does every move of virtual time:
     no handler ever sees the clock move under it. Before a call lets go of the
     lock, the long polls waiting in ``polls`` get whatever became receivable
-    for them (service/waiting.py). ``changed`` (on the same lock) is notified
+    for them (service/polling/waiting.py). ``changed`` (on the same lock) is notified
     when consumers park or calls end, for whoever waits for consumers to settle.
     """
 
@@ -74,7 +72,7 @@ class Service:
         # Set when the mock stops: long polls still waiting return at once.
         self.closed = False
         self._operations = operations
-        # Injected faults (pytest_sqsmock.faults); None, the usual case, costs one check per hook.
+        # Injected faults (pytest_sqsmock.faults.injection); None, the usual case, costs one check per hook.
         self.faults: FaultHooks | None = None
         # Grows with every call, answered poll and move of time: tells a driver whether anything happened.
         self.activity = 0
@@ -238,7 +236,7 @@ class Service:
     def catch_up_tasks(self, now_ms: int | None = None) -> None:
         """Replay the message moves that fell due (lock held); free when no task runs.
 
-        Move tasks (service/move_tasks.py) progress lazily: call this before
+        Move tasks (service/operations/move_tasks.py) progress lazily: call this before
         reading any queue a task may touch. `resolve_queue` does.
         """
         if self.move_tasks.idle:
@@ -318,7 +316,7 @@ class Service:
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")
-        access.check(queue, context.operation, caller_of(context, self.now_ms()))
+        queue_policy.check(queue, context.operation, caller_of(context, self.now_ms()))
         queue.catch_up(self.now_ms())
         return queue
 
@@ -331,34 +329,8 @@ class Service:
         return self.registry.find(account_id or context.account_id, context.region, name)
 
 
-def caller_of(context: RequestContext, now_ms: int | None = None) -> access.Caller:
+def caller_of(context: RequestContext, now_ms: int | None = None) -> queue_policy.Caller:
     """The principal behind a request at ``now_ms`` (``aws:CurrentTime``), for the queue policy."""
-    return access.Caller(context.account_id, secure_transport=not context.endpoint.startswith("http:"), now_ms=now_ms)
-
-
-def require(params: Params, name: str, *, reported_as: str | None = None) -> Any:
-    """A required parameter, or SQS's MissingParameter error."""
-    value = params.get(name)
-    if value is None:
-        raise missing_parameter(reported_as or name)
-    return value
-
-
-def optional_in_range(params: Params, name: str, low: int, high: int, reason: str, *, default: Any) -> Any:
-    """An optional integer parameter, ``default`` when absent; out of ``low..high`` is InvalidParameterValue."""
-    value = params.get(name)
-    if value is None:
-        return default
-    if not low <= value <= high:
-        raise invalid_value(value, name, reason)
-    return value
-
-
-def batch_failure(entry_id: str, error: SqsError) -> Result:
-    """One ``Failed`` entry of a batch result."""
-    return {
-        "Id": entry_id,
-        "SenderFault": error.sender_fault,
-        "Code": error.code,
-        "Message": error.message,
-    }
+    return queue_policy.Caller(
+        context.account_id, secure_transport=not context.endpoint.startswith("http:"), now_ms=now_ms
+    )

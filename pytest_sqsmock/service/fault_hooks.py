@@ -1,4 +1,4 @@
-"""The three points where injected faults (pytest_sqsmock.faults) reach the service.
+"""The three points where injected faults (pytest_sqsmock.faults.injection) reach the service.
 
 The service cannot import the fault plan, which sits above it; it calls
 whatever object ``Service.faults`` holds, and only when that is not ``None``,

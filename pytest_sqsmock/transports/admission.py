@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from pytest_sqsmock.service.principals import access_key_for, account_for, secret_key_for
+from pytest_sqsmock.service.access.principals import access_key_for, account_for, secret_key_for
 from pytest_sqsmock.transports import refusals, sigv4
 from pytest_sqsmock.transports.sigv4 import Signature, SignedMessage
 

@@ -28,7 +28,7 @@ from typing import Final
 
 import h11
 
-from pytest_sqsmock.service import consumers
+from pytest_sqsmock.service.polling import consumers
 from pytest_sqsmock.sqs_errors import SqsError, internal_failure, unknown_operation
 from pytest_sqsmock.transports import admission, refusals
 from pytest_sqsmock.transports.admission import Admission

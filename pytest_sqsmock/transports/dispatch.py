@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from pytest_sqsmock.clock import VirtualClock
 from pytest_sqsmock.exceptions import SqsMockAssertionError
 from pytest_sqsmock.model.addresses import sqs_host_region
+from pytest_sqsmock.service.access.principals import account_for, sender_id_for
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
-from pytest_sqsmock.service.principals import account_for, sender_id_for
 from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parameter_value
 from pytest_sqsmock.wire.codec import (
     decode_request,
@@ -78,7 +78,7 @@ class Dispatcher:
             return encode_error(protocol, invalid_parameter_value("The request URL is not valid."), request_id)
         time_ms = self._service.now_ms()
         faults = self._service.faults
-        if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults)
+        if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults.injection)
             injected = faults.error_for(decoded.operation, decoded.params, context)
             if injected is not None:
                 self._record(Exchange(decoded.operation, decoded.params, None, injected, context, time_ms, True))

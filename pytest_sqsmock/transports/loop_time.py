@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pytest_sqsmock.exceptions import SqsMockError
-from pytest_sqsmock.service import consumers
 from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.polling import consumers
 
 # While a thread consumer is busy, how often the loop looks again (its end is not announced to the loop).
 _BUSY_RECHECK_S = 0.005

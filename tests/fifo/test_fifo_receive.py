@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import pytest_sqsmock.service.receive as receive_module
+import pytest_sqsmock.service.operations.receive as receive_module
 from pytest_sqsmock import SqsMock
 
 from .conftest import QueueFactory

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_sqsmock.model.attributes import AttributeValue
 from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
+from pytest_sqsmock.model.message_attributes import AttributeValue
 
 
 def s(value: str, data_type: str = "String") -> AttributeValue:

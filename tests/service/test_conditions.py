@@ -12,7 +12,7 @@ import pytest
 
 from pytest_sqsmock.model.policy import ConditionClause, parse_policy_document, split_operator
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.conditions import arn_match, clause_holds, epoch_seconds, is_valid, wildcard_match
+from pytest_sqsmock.service.access.conditions import arn_match, clause_holds, epoch_seconds, is_valid, wildcard_match
 
 
 @pytest.mark.parametrize(

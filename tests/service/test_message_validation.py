@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_sqsmock.model.attributes import AttributeValue
-from pytest_sqsmock.service.message_attributes import is_valid_number
-from pytest_sqsmock.service.message_validation import (
+from pytest_sqsmock.model.message_attributes import AttributeValue
+from pytest_sqsmock.service.rules.message_attributes import is_valid_number
+from pytest_sqsmock.service.rules.messages import (
     RECEIVE_SYSTEM_ATTRIBUTE_NAMES,
     filter_message_attributes,
     message_size,

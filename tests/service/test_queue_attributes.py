@@ -13,7 +13,7 @@ from pytest_sqsmock.model.settings import (
     RedriveAllowPolicy,
     RedrivePolicy,
 )
-from pytest_sqsmock.service.queue_attributes import (
+from pytest_sqsmock.service.rules.queue_attributes import (
     ALL_ATTRIBUTE_NAMES,
     DYNAMIC_ATTRIBUTE_NAMES,
     apply_set_attributes,

@@ -15,7 +15,7 @@ from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from pytest_sqsmock.service.principals import access_key_for, secret_key_for
+from pytest_sqsmock.service.access.principals import access_key_for, secret_key_for
 
 ACCOUNT = "123456789012"
 ISSUED = Credentials(access_key_for(ACCOUNT), secret_key_for(ACCOUNT))

@@ -361,7 +361,7 @@ def test_serve_says_so_on_stderr() -> None:
 
 
 def test_issued_secrets_cannot_be_derived_from_the_account_and_are_url_safe() -> None:
-    from pytest_sqsmock.service.principals import secret_key_for
+    from pytest_sqsmock.service.access.principals import secret_key_for
 
     secret = secret_key_for("123456789012")
     assert "123456789012" not in secret
@@ -372,7 +372,7 @@ def test_issued_secrets_cannot_be_derived_from_the_account_and_are_url_safe() ->
         [
             sys.executable,
             "-c",
-            "from pytest_sqsmock.service.principals import secret_key_for as s; print(s('123456789012'))",
+            "from pytest_sqsmock.service.access.principals import secret_key_for as s; print(s('123456789012'))",
         ],
         capture_output=True,
         text=True,

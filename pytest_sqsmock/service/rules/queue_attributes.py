@@ -1,6 +1,6 @@
 """Queue names and queue attributes: CreateQueue, SetQueueAttributes, GetQueueAttributes.
 
-One table (`pytest_sqsmock.service.attribute_specs.SPECS`) describes every
+One table (`pytest_sqsmock.service.rules.queue_attribute_specs.SPECS`) describes every
 settable attribute: how its value is parsed into `QueueSettings` fields, how
 it is compared for an idempotent CreateQueue and how GetQueueAttributes
 renders it. Facts: SQS API Reference (CreateQueue, SetQueueAttributes,
@@ -15,8 +15,8 @@ from dataclasses import replace
 from typing import Final
 
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.attribute_specs import SPECS, AttributeRequest, Changes
-from pytest_sqsmock.service.policies import DeadLetterResolver
+from pytest_sqsmock.service.rules.policy_attributes import DeadLetterResolver
+from pytest_sqsmock.service.rules.queue_attribute_specs import SPECS, AttributeRequest, Changes
 from pytest_sqsmock.sqs_errors import (
     invalid_attribute_name,
     invalid_parameter_value,

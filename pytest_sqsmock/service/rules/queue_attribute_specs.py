@@ -3,7 +3,7 @@
 Each `AttributeSpec` says how a raw attribute string becomes `QueueSettings`
 field changes (raising AWS's error), how the current value is normalised for
 an idempotent CreateQueue, and how GetQueueAttributes renders it. Used by
-`pytest_sqsmock.service.queue_attributes`; no other module should need it.
+`pytest_sqsmock.service.rules.queue_attributes`; no other module should need it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pytest_sqsmock.model.addresses import decimal_int
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service.policies import (
+from pytest_sqsmock.service.rules.params import decimal_int
+from pytest_sqsmock.service.rules.policy_attributes import (
     DeadLetterResolver,
     parse_policy,
     parse_redrive_allow_policy,

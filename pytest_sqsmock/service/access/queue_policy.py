@@ -9,7 +9,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 A caller stands for its whole account: it matches a ``Principal`` naming the
 account (id or root ARN) or any IAM/STS principal of it. Statements are
 matched on ``Principal``/``NotPrincipal``, ``Action``/``NotAction`` (case-
-insensitive), ``Resource``/``NotResource`` and ``Condition`` (service/conditions.py),
+insensitive), ``Resource``/``NotResource`` and ``Condition`` (service/access/conditions.py),
 with IAM's ``*`` and ``?`` wildcards only.
 """
 
@@ -23,7 +23,7 @@ from typing import Final
 from pytest_sqsmock.clock import to_datetime
 from pytest_sqsmock.model.policy import Principals, Statement
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service.conditions import Lookup, conditions_hold, wildcard_match
+from pytest_sqsmock.service.access.conditions import Lookup, conditions_hold, wildcard_match
 from pytest_sqsmock.sqs_errors import SqsError, access_denied
 
 # Operations only the owner can call (SQS Developer Guide, "Overview of managing access in Amazon SQS").

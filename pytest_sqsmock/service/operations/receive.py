@@ -10,13 +10,14 @@ from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import issue
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, optional_in_range
-from pytest_sqsmock.service.message_validation import (
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.rules.messages import (
     filter_message_attributes,
     select_system_attribute_names,
     validate_fifo_id,
 )
-from pytest_sqsmock.service.policies import allows_source
+from pytest_sqsmock.service.rules.params import Params, Result, optional_in_range
+from pytest_sqsmock.service.rules.policy_attributes import allows_source
 from pytest_sqsmock.sqs_errors import invalid_value, over_limit
 
 
@@ -93,7 +94,7 @@ def receive_message(service: Service, params: Params, context: RequestContext) -
         dead_letter = _dead_letterer(service, queue, now)
         if service.faults is None:
             return queue.receive(now_ms=now, limit=count, visibility_timeout_s=timeout, dead_letter=dead_letter)
-        # Injected delivery faults (pytest_sqsmock.faults) may change what this receive gets.
+        # Injected delivery faults (pytest_sqsmock.faults.injection) may change what this receive gets.
         return service.faults.receive(
             queue,
             _taker(queue, now, timeout, dead_letter),

@@ -8,10 +8,11 @@ from dataclasses import replace
 from typing import Any, Final
 
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service.access import OWNER_ONLY
+from pytest_sqsmock.service.access.principals import is_account_id
+from pytest_sqsmock.service.access.queue_policy import OWNER_ONLY
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, require
-from pytest_sqsmock.service.principals import is_account_id
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.rules.params import Params, Result, require
 from pytest_sqsmock.sqs_errors import invalid_value, over_limit
 
 MAX_ACTIONS: Final = 7

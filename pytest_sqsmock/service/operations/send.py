@@ -11,8 +11,8 @@ from pytest_sqsmock.model.fifo import SentRecord
 from pytest_sqsmock.model.message import NO_ATTRIBUTES, Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, batch_failure
-from pytest_sqsmock.service.message_validation import (
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.rules.messages import (
     message_size,
     parse_message_attributes,
     parse_system_attributes,
@@ -21,6 +21,7 @@ from pytest_sqsmock.service.message_validation import (
     validate_delay_seconds,
     validate_fifo_id,
 )
+from pytest_sqsmock.service.rules.params import Params, Result, batch_failure
 from pytest_sqsmock.sqs_errors import (
     SqsError,
     batch_request_too_long,

@@ -18,10 +18,11 @@ from typing import Final
 from pytest_sqsmock.model.addresses import split_arn
 from pytest_sqsmock.model.move_task import MoveTask
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service import access
+from pytest_sqsmock.service.access import queue_policy
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, caller_of, optional_in_range, require
-from pytest_sqsmock.service.policies import same_account_and_region
+from pytest_sqsmock.service.core import Service, caller_of
+from pytest_sqsmock.service.rules.params import Params, Result, optional_in_range, require
+from pytest_sqsmock.service.rules.policy_attributes import same_account_and_region
 from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_parameter_value,
@@ -55,7 +56,7 @@ def start_message_move_task(service: Service, params: Params, context: RequestCo
     # destination, so the caller needs those actions as well: our choice, the
     # safe one (AWS documents no error for a caller who lacks them).
     for action in ("StartMessageMoveTask", "ReceiveMessage", "DeleteMessage"):
-        access.check(source, action, caller)
+        queue_policy.check(source, action, caller)
     if not _is_dead_letter_queue(service, source):
         raise invalid_parameter_value("Source queue must be configured as a Dead Letter Queue.")
     destination = None
@@ -68,7 +69,7 @@ def start_message_move_task(service: Service, params: Params, context: RequestCo
             # reached nor revealed. unverified: AWS's answer is not recorded.
             raise invalid_value(destination_arn, "DestinationArn", OUTSIDE_SOURCE_ACCOUNT_AND_REGION)
         destination = _existing(service, str(destination_arn), "DestinationArn", context)
-        access.check(destination, "SendMessage", caller)
+        queue_policy.check(destination, "SendMessage", caller)
         if destination.settings.fifo != source.settings.fifo:
             # unverified: only the rule is documented (SQS API Reference, StartMessageMoveTask).
             raise invalid_value(
@@ -95,7 +96,7 @@ def cancel_message_move_task(service: Service, params: Params, context: RequestC
     task_id, source_arn = decoded
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
-    access.check(source, "CancelMessageMoveTask", _caller(service, context))
+    queue_policy.check(source, "CancelMessageMoveTask", _caller(service, context))
     task = service.move_tasks.find(source, task_id)
     if task is None or task.status != "RUNNING":
         # A finished or cancelling task: AWS's answer is unverified; only RUNNING
@@ -119,7 +120,7 @@ def list_message_move_tasks(service: Service, params: Params, context: RequestCo
     )
     service.catch_up_tasks()
     source = _existing(service, source_arn, "SourceArn", context)
-    access.check(source, "ListMessageMoveTasks", _caller(service, context))
+    queue_policy.check(source, "ListMessageMoveTasks", _caller(service, context))
     tasks = service.move_tasks.tasks_for(source)[: max_results or 1]
     return {"Results": [_entry(task) for task in tasks]}
 
@@ -144,7 +145,7 @@ def parse_task_handle(handle: str) -> tuple[str, str] | None:
     return task_id, source_arn
 
 
-def _caller(service: Service, context: RequestContext) -> access.Caller:
+def _caller(service: Service, context: RequestContext) -> queue_policy.Caller:
     # With the time, for aws:CurrentTime / aws:EpochTime conditions.
     return caller_of(context, service.now_ms())
 

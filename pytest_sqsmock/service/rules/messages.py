@@ -2,7 +2,7 @@
 
 Facts: SQS API Reference (SendMessage, SendMessageBatch, ReceiveMessage) and
 observed AWS behaviour for the error texts. Message
-attribute parsing lives in `pytest_sqsmock.service.message_attributes` and is
+attribute parsing lives in `pytest_sqsmock.service.rules.message_attributes` and is
 re-exported here.
 """
 
@@ -13,8 +13,8 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from pytest_sqsmock.model.attributes import AttributeValue
-from pytest_sqsmock.service.message_attributes import (
+from pytest_sqsmock.model.message_attributes import AttributeValue
+from pytest_sqsmock.service.rules.message_attributes import (
     ALLOWED_CHARACTERS,
     FORBIDDEN_CHARACTER,
     message_size,

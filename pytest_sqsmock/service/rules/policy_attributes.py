@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from pytest_sqsmock.model.addresses import decimal_int, split_arn
+from pytest_sqsmock.model.addresses import split_arn
 from pytest_sqsmock.model.policy import parse_policy_document
 from pytest_sqsmock.model.settings import (
     QueueSettings,
@@ -27,7 +27,8 @@ from pytest_sqsmock.model.settings import (
     RedrivePermission,
     RedrivePolicy,
 )
-from pytest_sqsmock.service.conditions import is_valid
+from pytest_sqsmock.service.access.conditions import is_valid
+from pytest_sqsmock.service.rules.params import decimal_int
 from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_attribute_value,

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pytest_sqsmock.model.addresses import queue_arn, queue_url
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.model.settings import QueueSettings
-from pytest_sqsmock.service import access
+from pytest_sqsmock.service.access import queue_policy
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, caller_of, require
-from pytest_sqsmock.service.pagination import page
-from pytest_sqsmock.service.queue_attributes import (
+from pytest_sqsmock.service.core import Service, caller_of
+from pytest_sqsmock.service.rules.pagination import page
+from pytest_sqsmock.service.rules.params import Params, Result, require
+from pytest_sqsmock.service.rules.queue_attributes import (
     apply_set_attributes,
     first_difference,
     parse_create_attributes,
@@ -80,7 +81,7 @@ def get_queue_url(service: Service, params: Params, context: RequestContext) -> 
     queue = service.registry.find(owner, context.region, name)
     if queue is None:
         raise queue_does_not_exist(query=context.protocol == "query")
-    if not access.allows(queue, "GetQueueUrl", caller_of(context, service.now_ms())):
+    if not queue_policy.allows(queue, "GetQueueUrl", caller_of(context, service.now_ms())):
         # SQS does not reveal whether a queue it won't show exists (observed AWS behaviour).
         raise queue_does_not_exist(hidden=True)
     return {"QueueUrl": queue_url(context.base_url, owner, name)}

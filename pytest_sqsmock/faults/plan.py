@@ -3,7 +3,7 @@
 :class:`FaultPlan` implements ``service.fault_hooks.FaultHooks`` and sits in
 ``Service.faults`` only while some fault may still act, so a simulation
 without faults (or whose faults are used up) pays nothing. Users reach it
-through :class:`pytest_sqsmock.faults.Faults`.
+through :class:`pytest_sqsmock.faults.injection.Faults`.
 
 Locks: the service lock (held by the service around receive and delete) is
 taken before the plan's own lock, never after it.

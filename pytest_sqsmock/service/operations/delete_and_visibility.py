@@ -8,8 +8,9 @@ from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import MAX_VISIBILITY_S, Queue
 from pytest_sqsmock.model.receipts import parse
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, batch_failure, require
-from pytest_sqsmock.service.message_validation import validate_batch_entry_ids
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.rules.messages import validate_batch_entry_ids
+from pytest_sqsmock.service.rules.params import Params, Result, batch_failure, require
 from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_value,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_sqsmock.model.queue import Queue
-from pytest_sqsmock.service.consumers import Consumer
+from pytest_sqsmock.service.polling.consumers import Consumer
 
 # What a receive gets at ``now_ms`` (catching the queue up first), as the answer's entries; [] when nothing.
 Take = Callable[[int], list[dict[str, Any]]]

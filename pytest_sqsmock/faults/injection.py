@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
-from pytest_sqsmock.fault_plan import ErrorFault, Fault, FaultKind, FaultPlan, ReorderFault
+from pytest_sqsmock.faults.plan import ErrorFault, Fault, FaultKind, FaultPlan, ReorderFault
 from pytest_sqsmock.model.addresses import QueueAddress
 from pytest_sqsmock.references import QueueRef, address_of, label_of
 from pytest_sqsmock.service.core import Service

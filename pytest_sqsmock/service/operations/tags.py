@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pytest_sqsmock.service.context import RequestContext
-from pytest_sqsmock.service.core import Params, Result, Service, require
+from pytest_sqsmock.service.core import Service
+from pytest_sqsmock.service.rules.params import Params, Result, require
 from pytest_sqsmock.sqs_errors import invalid_parameter_value
 
 MAX_TAGS = 50

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
-from pytest_sqsmock.model.attributes import AttributeValue
+from pytest_sqsmock.model.message_attributes import AttributeValue
 from pytest_sqsmock.sqs_errors import (
     SqsError,
     invalid_parameter_value,

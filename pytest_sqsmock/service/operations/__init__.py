@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from pytest_sqsmock.service import (
-    handles,
+from pytest_sqsmock.service.core import Handler
+from pytest_sqsmock.service.operations import (
+    delete_and_visibility,
     move_tasks,
     permissions,
     queues,
@@ -14,7 +15,6 @@ from pytest_sqsmock.service import (
     send,
     tags,
 )
-from pytest_sqsmock.service.core import Handler
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
     "CreateQueue": queues.create_queue,
@@ -28,10 +28,10 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "SendMessage": send.send_message,
     "SendMessageBatch": send.send_message_batch,
     "ReceiveMessage": receive.receive_message,
-    "DeleteMessage": handles.delete_message,
-    "DeleteMessageBatch": handles.delete_message_batch,
-    "ChangeMessageVisibility": handles.change_message_visibility,
-    "ChangeMessageVisibilityBatch": handles.change_message_visibility_batch,
+    "DeleteMessage": delete_and_visibility.delete_message,
+    "DeleteMessageBatch": delete_and_visibility.delete_message_batch,
+    "ChangeMessageVisibility": delete_and_visibility.change_message_visibility,
+    "ChangeMessageVisibilityBatch": delete_and_visibility.change_message_visibility_batch,
     "AddPermission": permissions.add_permission,
     "RemovePermission": permissions.remove_permission,
     "TagQueue": tags.tag_queue,

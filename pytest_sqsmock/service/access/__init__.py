@@ -1,0 +1,1 @@
+"""Access control: callers, queue policies and the IAM policy language they use."""

@@ -1,0 +1,1 @@
+"""Long polls that wait, and the consumers that make them."""
