@@ -20,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock
+from pytest_sqsmock.model import settings as settings_module
 
 OWNER = "123456789012"
 PARTNER = "111122223333"
@@ -453,3 +454,25 @@ def test_policy_the_simulation_cannot_evaluate_is_refused(owner: Any, statement:
 
 def test_operator_names_are_read_in_any_case(owner: Any, partner: Any) -> None:
     assert partner_may_send(owner, partner, {"stringequals": {"aws:PrincipalAccount": PARTNER}})
+
+
+def test_a_policy_is_parsed_once_when_set_not_on_every_call(
+    owner: Any, partner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses: list[str | None] = []
+    real = settings_module.parse_policy_document
+
+    def counting(raw: str | None) -> Any:
+        parses.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(settings_module, "parse_policy_document", counting)
+    set_policy(owner, allow(Principal={"AWS": PARTNER}, Action="sqs:SendMessage"))
+    parsed_when_set = len(parses)
+
+    for n in range(20):
+        partner.send_message(QueueUrl=QUEUE_URL, MessageBody=str(n))
+    owner.receive_message(QueueUrl=QUEUE_URL, MaxNumberOfMessages=10)
+
+    assert parsed_when_set >= 1
+    assert len(parses) == parsed_when_set
