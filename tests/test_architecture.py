@@ -1,4 +1,4 @@
-"""The package's shape: its public names, its one-way imports (DESIGN.md), small modules."""
+"""The package's shape: its public names, its one-way imports (docs/architecture.md), small modules."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ DOCUMENTED_NAMES = [
     "mock_sqs",
 ]
 
-# What each layer must not import (DESIGN.md "Layers"; STYLE.md 14).
+# What each layer must not import (docs/architecture.md, "Floors").
 FORBIDDEN = {
     "model": {"botocore", "boto3", "requests", "responses", "pytest", "pytest_sqsmock.service", "pytest_sqsmock.wire"},
     "service": {"botocore", "boto3", "pytest", "pytest_sqsmock.wire", "pytest_sqsmock.transports"},
@@ -47,7 +47,7 @@ FORBIDDEN = {
 }
 
 
-# The design's layers, top floor first (DESIGN.md "Layers"): a module may import only from a lower
+# The design's layers, top floor first (docs/architecture.md, "Floors"): a module may import only from a lower
 # floor, or from its own package. The bottom holds what every layer shares: the clock, the SQS error
 # table, identifiers and the package's exceptions.
 FLOORS: dict[str, int] = {
@@ -126,7 +126,7 @@ def test_public_api_is_what_the_readme_documents() -> None:
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_imports_point_one_way(layer: str) -> None:
     banned = FORBIDDEN[layer] & imports_of(PACKAGE / layer)
-    assert not banned, f"{layer} breaks the one-way import rule (DESIGN.md): {sorted(banned)}"
+    assert not banned, f"{layer} breaks the one-way import rule (docs/architecture.md): {sorted(banned)}"
 
 
 def test_every_module_sits_on_a_floor() -> None:

@@ -1,7 +1,7 @@
 """Regions and accounts through real boto3 clients: which queue a request reaches.
 
 Spec: Developer Guide, "Amazon SQS queue and message identifiers"; API Reference, GetQueueUrl;
-observed AWS behaviour (endpoints and regions); DESIGN.md "Accounts and regions".
+observed AWS behaviour (endpoints and regions); README "Regions and accounts".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The public inspection API (DESIGN.md "Public API") agrees with what boto3 sees.
+"""The public inspection API (README "Inspecting queues") agrees with what boto3 sees.
 
 `sqs_mock.queue/queues/create_queue/send/calls/reset/advance/now`, `QueueView`, `MessageView`.
 """
@@ -197,7 +197,7 @@ def test_create_queue_helper_with_dead_letter_queue(sqs: Any, sqs_mock: SqsMock)
 
 
 def test_create_queue_helper_validates_like_the_api(sqs_mock: SqsMock) -> None:
-    # DESIGN.md fixes the validation, not the exception type.
+    # The README promises the validation, not the exception type.
     with pytest.raises(
         Exception,
         match=re.escape("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"),

@@ -6,7 +6,7 @@ makes random calls on one standard and one FIFO queue: SendMessage(Batch),
 ReceiveMessage (short polls and 1-second long polls), DeleteMessage(Batch) and
 ChangeMessageVisibility(Batch) on the handles it holds. Meanwhile the test's
 thread moves the virtual clock, so visibility timeouts run out under the
-workers' feet and long polls on worker threads end (DESIGN.md "Clock").
+workers' feet and long polls on worker threads end (README "Consumers and the rules of time").
 
 At the end every message sent is accounted for (Developer Guide, "Amazon SQS visibility timeout", "FIFO queue delivery logic in Amazon SQS"): either a worker
 deleted it and it is gone, or it is still in its queue, exactly once; FIFO

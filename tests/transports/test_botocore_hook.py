@@ -1,6 +1,6 @@
 """The botocore transport: which requests the mock answers, and what it leaves alone.
 
-Spec: DESIGN.md "Data flow", "Non-goals", "Known traps"; STYLE.md §2.5.
+Spec: docs/architecture.md ("One call, end to end") and README "What never leaves the process".
 """
 
 from __future__ import annotations
