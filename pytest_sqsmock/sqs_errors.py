@@ -121,7 +121,7 @@ ROWS: Final = (
         "Please delete your received messages or let them timeout before receiving more.",
     ),
     ErrorSpec("ResourceNotFoundException", "ResourceNotFoundException", 404),
-    ErrorSpec("RequestThrottled", "RequestThrottled", 403, "Request is throttled."),
+    ErrorSpec("RequestThrottled", "RequestThrottled", 403, "Request is throttled."),  # text unverified
     ErrorSpec("InvalidAddress", "InvalidAddress", 404, "The specified ID is invalid."),
     ErrorSpec("InvalidSecurity", "InvalidSecurity", 403),
     ErrorSpec("KmsAccessDenied", "KMS.AccessDeniedException", 400),
