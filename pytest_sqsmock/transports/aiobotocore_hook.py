@@ -13,6 +13,9 @@ in place. Anywhere it could block (``clock="system"``, or a loop running in
 another thread) it is answered in a daemon thread while the loop goes on.
 
 aiobotocore is imported only when a mock starts, and only if it is installed.
+``AioEndpoint._send`` is private (docs/decisions/private-endpoint-send.md): an
+aiobotocore without it in the expected shape makes the mock's start fail with
+``PrivateHookError``, naming the versions.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest
 
-from pytest_sqsmock.transports import botocore_hook, loop_time
+from pytest_sqsmock.transports import botocore_hook, loop_time, private_hooks
 from pytest_sqsmock.transports.botocore_hook import Answer
 from pytest_sqsmock.transports.dispatch import Dispatcher
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
@@ -40,7 +43,11 @@ def patch() -> Callable[[], None]:
     """Route aiobotocore's SQS requests to the newest mock; returns the undo.
 
     Without aiobotocore (or with one that cannot be imported) this does
-    nothing and returns a no-op.
+    nothing and returns a no-op: no aiobotocore client can exist then.
+
+    Raises:
+        PrivateHookError: aiobotocore has no ``AioEndpoint._send`` coroutine
+            (or no ``AioAWSResponse``) of the expected shape.
     """
     try:
         if importlib.util.find_spec("aiobotocore") is None:
@@ -49,10 +56,16 @@ def patch() -> Callable[[], None]:
         requests: Any = importlib.import_module("aiobotocore.awsrequest")
     except ImportError:  # built for another botocore: its clients cannot run either
         return _nothing
-    endpoint_class, response_class = endpoints.AioEndpoint, requests.AioAWSResponse
-    original = vars(endpoint_class).get(_SEND)
-    if original is None:  # not the aiobotocore this was written for
-        return _nothing
+    endpoint_class = private_hooks.attribute(endpoints, "AioEndpoint", type, record=private_hooks.SEND_RECORD)
+    response_class = private_hooks.attribute(requests, "AioAWSResponse", type, record=private_hooks.SEND_RECORD)
+    original = private_hooks.method(
+        endpoint_class,
+        _SEND,
+        ("request",),
+        record=private_hooks.SEND_RECORD,
+        coroutine=True,
+        called_by="_do_get_response",
+    )
 
     async def send(endpoint: Any, request: AWSPreparedRequest) -> Any:
         answer = botocore_hook.current()
@@ -64,12 +77,7 @@ def patch() -> Callable[[], None]:
         response = await _answer(answer, botocore_hook.to_http_request(request))
         return response_class(request.url, response.status, response.headers, _AsyncRaw(response))
 
-    setattr(endpoint_class, _SEND, send)
-
-    def undo() -> None:
-        setattr(endpoint_class, _SEND, original)
-
-    return undo
+    return private_hooks.replace(endpoint_class, _SEND, send)
 
 
 def _nothing() -> None:

@@ -6,8 +6,14 @@ already. Every client's endpoint sends through ``Endpoint._send`` once the
 ``before-send`` handlers had their turn, so wrapping that one method while a
 mock is active reaches old and new clients alike, after botocore has
 validated, serialised and signed the request, and before parsing, retries and
-exceptions: the whole client stack runs. ``before-send`` handlers (botocore's
-Stubber) still answer first. Other services pass straight through.
+exceptions: the whole client stack runs. ``before-send`` handlers (moto, a
+client's own handler) still answer first; botocore's Stubber answers before
+that, in ``before-call``. Other services pass straight through, or are refused
+(transports/network_guard.py).
+
+``Endpoint._send`` is private: docs/decisions/private-endpoint-send.md says why
+no public event is enough, and a botocore without it in the expected shape makes
+:func:`push` fail with ``PrivateHookError`` rather than serve nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from botocore.endpoint import Endpoint
 
 from pytest_sqsmock.exceptions import NetworkBlockedError
 from pytest_sqsmock.model.addresses import is_sqs_host
-from pytest_sqsmock.transports import network_guard
+from pytest_sqsmock.transports import network_guard, private_hooks
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 Answer = Callable[[HttpRequest], HttpResponse]
@@ -52,17 +58,27 @@ def push(answer: Answer, *, passthrough: Collection[str] = ()) -> None:
 
     Requests to other AWS services are refused meanwhile, except for the
     services in ``passthrough`` (``"*"``: all).
+
+    Raises:
+        PrivateHookError: A private botocore/aiobotocore method this or a
+            patcher wraps is not there in the shape expected; nothing is
+            patched then.
     """
     global _original_send
     with _lock:
-        current = getattr(Endpoint, _SEND)
-        if current is not _send:
+        current = getattr(Endpoint, _SEND, None)
+        wrap = current is not _send
+        if wrap:
             # Not in place: the first mock, or someone (a test's monkeypatch) put another method
             # back while fenced threads kept this module patched; wrap whatever is there now.
+            current = private_hooks.method(
+                Endpoint, _SEND, ("request",), record=private_hooks.SEND_RECORD, called_by="_do_get_response"
+            )
+        if not _undos:
+            _undos.extend(_apply(_patchers))
+        if wrap:
             _original_send = current
             setattr(Endpoint, _SEND, _send)
-        if not _undos:
-            _undos.extend(patcher() for patcher in _patchers)
         _stack.append(answer)
         _passthrough.append(frozenset(passthrough))
         _callers.append(weakref.WeakSet())
@@ -123,9 +139,22 @@ def add_patcher(patcher: Patcher) -> None:
     """Also apply ``patcher`` while any mock is active (registering it twice does nothing)."""
     with _lock:
         if patcher not in _patchers:
-            _patchers.append(patcher)
             if _stack:
                 _undos.append(patcher())
+            _patchers.append(patcher)
+
+
+def _apply(patchers: list[Patcher]) -> list[Callable[[], None]]:
+    """Apply every patcher, or none: when one raises, those applied before it are undone."""
+    undos: list[Callable[[], None]] = []
+    try:
+        for patcher in patchers:
+            undos.append(patcher())
+    except BaseException:
+        while undos:
+            undos.pop()()
+        raise
+    return undos
 
 
 def current() -> Answer | None:
