@@ -2,14 +2,16 @@
 
 Between attempts botocore's ``Endpoint._needs_retry`` asks the client's retry
 handler (legacy or standard mode) how long to wait and calls ``time.sleep``
-with it; aiobotocore's awaits ``AioEndpoint._sleep``. While any mock is active
-(the botocore hook applies :func:`patch` with its own), and only for
-operations of the SQS service model answered by a mock:
+with it; aiobotocore's awaits ``AioEndpoint._sleep`` (``asyncio.sleep`` before
+aiobotocore had that method). While any mock is active (the botocore hook
+applies :func:`patch` with its own), and only for operations of the SQS
+service model answered by a mock:
 
 - ``_needs_retry`` is wrapped to note, in a context variable, the mock that
   answers (so threads and asyncio tasks never see each other's note);
 - ``botocore.endpoint``'s module name ``time`` is a proxy whose ``sleep``
-  hands the delay to that mock, and ``AioEndpoint._sleep`` does the same.
+  hands the delay to that mock, and ``AioEndpoint._sleep`` (or
+  ``aiobotocore.endpoint``'s module name ``asyncio``) does the same.
 
 The mock's dispatcher decides (``Dispatcher.back_off``): under
 ``clock="virtual"`` the thread that drives time moves virtual time by the
@@ -17,13 +19,20 @@ delay, as its long polls do, and other threads go on at once; under
 ``clock="system"`` the client sleeps for real. Every other sleep, and every
 other service, is untouched; retry decisions stay botocore's own. Adaptive
 mode's client-side rate limiter still waits in wall time.
+
+All of these are private: docs/decisions/private-retry-sleep.md says why the
+public ``needs-retry`` event is not enough. :func:`patch` checks every one
+before it replaces any, and raises ``PrivateHookError`` (naming the versions)
+when one is not there in the shape it was written for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import importlib
 import importlib.util
+import inspect
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -32,11 +41,14 @@ from typing import Any
 import botocore.endpoint
 from botocore.endpoint import Endpoint
 
-from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports import botocore_hook, private_hooks
 from pytest_sqsmock.transports.dispatch import Dispatcher
 
 _NEEDS_RETRY = "_needs_retry"
 _SLEEP = "_sleep"
+_RECORD = private_hooks.RETRY_RECORD
+# The parameters every version from 1.34.50 on has; the wrappers pass on whatever follows.
+_NEEDS_RETRY_PARAMETERS = ("attempts", "operation_model", "request_dict")
 BackOff = Callable[[float], bool]
 """Spends a delay in seconds; False when the caller must really sleep."""
 
@@ -60,10 +72,35 @@ class _TimeForEndpoints(ModuleType):
             time.sleep(seconds)
 
 
+class _AsyncioForEndpoints(ModuleType):
+    """``asyncio`` as an aiobotocore without ``AioEndpoint._sleep`` sees it: ``sleep`` asks the mock first."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: Any = None) -> Any:
+        back_off = _back_off.get()
+        if back_off is None or not back_off(delay):
+            return await asyncio.sleep(delay, result)
+        return result
+
+
 def patch() -> Callable[[], None]:
-    """Spend SQS retry back-off through the answering mock; returns the undo."""
-    original_time = getattr(botocore.endpoint, "time")  # noqa: B009 - not in the stubs
-    original_needs_retry = getattr(Endpoint, _NEEDS_RETRY)
+    """Spend SQS retry back-off through the answering mock; returns the undo.
+
+    Raises:
+        PrivateHookError: botocore's (or aiobotocore's) retry loop is not the
+            one this was written for; nothing is patched then.
+    """
+    original_needs_retry = private_hooks.method(
+        Endpoint, _NEEDS_RETRY, _NEEDS_RETRY_PARAMETERS, record=_RECORD, called_by="_send_request"
+    )
+    private_hooks.calls(Endpoint, _NEEDS_RETRY, ("time", "sleep"), record=_RECORD)
+    private_hooks.attribute(botocore.endpoint, "time", ModuleType, record=_RECORD)
 
     def needs_retry(endpoint: Endpoint, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
         token = _back_off.set(back_off_for(operation_model))
@@ -72,14 +109,13 @@ def patch() -> Callable[[], None]:
         finally:
             _back_off.reset(token)
 
-    setattr(botocore.endpoint, "time", _TimeForEndpoints())  # noqa: B010 - a module global, by name
-    setattr(Endpoint, _NEEDS_RETRY, needs_retry)
-    undo_async = _patch_aiobotocore()
+    undos = [_patch_aiobotocore()]  # checks aiobotocore's targets before it replaces any
+    undos.append(private_hooks.replace(botocore.endpoint, "time", _TimeForEndpoints()))
+    undos.append(private_hooks.replace(Endpoint, _NEEDS_RETRY, needs_retry))
 
     def undo() -> None:
-        undo_async()
-        setattr(Endpoint, _NEEDS_RETRY, original_needs_retry)
-        setattr(botocore.endpoint, "time", original_time)  # noqa: B010
+        while undos:
+            undos.pop()()
 
     return undo
 
@@ -98,12 +134,17 @@ def _patch_aiobotocore() -> Callable[[], None]:
         if importlib.util.find_spec("aiobotocore") is None:
             return _nothing
         module: Any = importlib.import_module("aiobotocore.endpoint")
-    except ImportError:
+    except ImportError:  # built for another botocore: its clients cannot run either
         return _nothing
-    endpoint_class = getattr(module, "AioEndpoint", None)
-    original_needs_retry = None if endpoint_class is None else vars(endpoint_class).get(_NEEDS_RETRY)
-    if original_needs_retry is None:  # not the aiobotocore this was written for
-        return _nothing
+    endpoint_class = private_hooks.attribute(module, "AioEndpoint", type, record=_RECORD)
+    original_needs_retry = private_hooks.method(
+        endpoint_class,
+        _NEEDS_RETRY,
+        _NEEDS_RETRY_PARAMETERS,
+        record=_RECORD,
+        coroutine=True,
+        called_by="_send_request",
+    )
 
     async def needs_retry(endpoint: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
         token = _back_off.set(back_off_for(operation_model))
@@ -112,13 +153,20 @@ def _patch_aiobotocore() -> Callable[[], None]:
         finally:
             _back_off.reset(token)
 
-    undos = [_replace(endpoint_class, _NEEDS_RETRY, needs_retry)]
-    # AioEndpoint sleeps with asyncio, its httpx subclass AnyioEndpoint with anyio.
-    for name in ("AioEndpoint", "AnyioEndpoint"):
-        cls = getattr(module, name, None)
-        original_sleep = None if cls is None else vars(cls).get(_SLEEP)
-        if original_sleep is not None:
-            undos.append(_replace(cls, _SLEEP, _virtual_sleep(original_sleep)))
+    replacements: list[tuple[Any, str, Any]] = [(endpoint_class, _NEEDS_RETRY, needs_retry)]
+    code = getattr(inspect.unwrap(original_needs_retry), "__code__", None)
+    if code is not None and _SLEEP not in code.co_names and {"asyncio", "sleep"} <= set(code.co_names):
+        # Before aiobotocore had ``_sleep``, ``_needs_retry`` awaited ``asyncio.sleep`` itself.
+        private_hooks.attribute(module, "asyncio", ModuleType, record=_RECORD)
+        replacements.append((module, "asyncio", _AsyncioForEndpoints()))
+    else:
+        private_hooks.calls(endpoint_class, _NEEDS_RETRY, (_SLEEP,), record=_RECORD)
+        # AioEndpoint sleeps with asyncio, its httpx subclass AnyioEndpoint (if any) with anyio.
+        for cls in (endpoint_class, getattr(module, "AnyioEndpoint", None)):
+            if isinstance(cls, type) and (cls is endpoint_class or _SLEEP in vars(cls)):
+                original_sleep = private_hooks.method(cls, _SLEEP, ("sleep_amount",), record=_RECORD, coroutine=True)
+                replacements.append((cls, _SLEEP, _virtual_sleep(original_sleep)))
+    undos = [private_hooks.replace(owner, name, value) for owner, name, value in replacements]
 
     def undo() -> None:
         while undos:
@@ -134,12 +182,6 @@ def _virtual_sleep(original_sleep: Any) -> Any:
             await original_sleep(endpoint, seconds)
 
     return sleep
-
-
-def _replace(owner: Any, name: str, value: Any) -> Callable[[], None]:
-    original = vars(owner)[name]
-    setattr(owner, name, value)
-    return lambda: setattr(owner, name, original)
 
 
 def _nothing() -> None:

@@ -1,4 +1,4 @@
-"""The pieces under ``sqs_mock.faults``: model hooks, handles, and the retry patch's fallbacks."""
+"""The pieces under ``sqs_mock.faults``: model hooks, handles, and the retry patch's checks."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.transports import retry_backoff
+from pytest_sqsmock.transports.private_hooks import PrivateHookError
 
 
 def make_queue(*, fifo: bool) -> Queue:
@@ -119,20 +120,26 @@ def test_an_aiobotocore_that_cannot_be_imported_is_left_alone(monkeypatch: pytes
     assert retry_backoff._patch_aiobotocore() is retry_backoff._nothing
 
 
-def test_an_unknown_aiobotocore_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_aiobotocore_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib, "import_module", lambda name: types.SimpleNamespace(AioEndpoint=object))
-    assert retry_backoff._patch_aiobotocore() is retry_backoff._nothing
+    with pytest.raises(PrivateHookError, match=r"aiobotocore .*\._needs_retry does not exist"):
+        retry_backoff._patch_aiobotocore()
 
 
 def test_an_aiobotocore_without_anyio_endpoint_gets_its_sleep_patched(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def needs_retry(*args: Any) -> bool:
+    async def send_request(self: Any, request_dict: Any, operation_model: Any) -> None:
+        await self._needs_retry(1, operation_model, request_dict)
+
+    async def needs_retry(self: Any, attempts: int, operation_model: Any, request_dict: Any) -> bool:
+        await self._sleep(0)
         return False
 
-    async def sleep(endpoint: Any, seconds: float) -> None:
-        slept.append(seconds)
+    async def sleep(endpoint: Any, sleep_amount: float) -> None:
+        slept.append(sleep_amount)
 
     slept: list[float] = []
-    endpoint = type("AioEndpoint", (), {"_needs_retry": needs_retry, "_sleep": sleep})
+    members = {"_send_request": send_request, "_needs_retry": needs_retry, "_sleep": sleep}
+    endpoint = type("AioEndpoint", (), members)
     monkeypatch.setattr(importlib, "import_module", lambda name: types.SimpleNamespace(AioEndpoint=endpoint))
 
     undo = retry_backoff._patch_aiobotocore()
