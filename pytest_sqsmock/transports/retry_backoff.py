@@ -3,7 +3,7 @@
 Between attempts botocore's ``Endpoint._needs_retry`` asks the client's retry
 handler (legacy or standard mode) how long to wait and calls ``time.sleep``
 with it; aiobotocore's awaits ``AioEndpoint._sleep`` (``asyncio.sleep`` before
-aiobotocore had that method). While any mock is active (the botocore hook
+aiobotocore 3.9.0). While any mock is active (the botocore hook
 applies :func:`patch` with its own), and only for operations of the SQS
 service model answered by a mock:
 

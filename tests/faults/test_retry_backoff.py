@@ -89,7 +89,7 @@ def test_botocore_is_restored_when_the_mock_stops() -> None:
 
 
 def test_aiobotocore_back_off_is_virtual_too(sqs_mock: SqsMock, sleeps: list[float]) -> None:
-    # Every supported aiobotocore: those before AioEndpoint._sleep awaited asyncio.sleep themselves.
+    # Every supported aiobotocore: before 3.9.0 (no AioEndpoint._sleep) it awaits asyncio.sleep itself.
     aio_session = pytest.importorskip("aiobotocore.session")
 
     async def run() -> dict[str, Any]:

@@ -191,7 +191,7 @@ def test_an_aiobotocore_module_without_its_endpoint_class_fails(monkeypatch: pyt
 def test_an_aiobotocore_before_endpoint_sleep_gets_its_asyncio_sleep_virtualised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # aiobotocore before 2.20 or so: _needs_retry awaits asyncio.sleep itself; there is no _sleep.
+    # aiobotocore before 3.9.0: _needs_retry awaits asyncio.sleep itself; there is no _sleep.
     async def send_request(self: Any, request_dict: Any, operation_model: Any) -> None:
         await self._needs_retry(1, operation_model, request_dict)
 
