@@ -23,12 +23,31 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
 
-from pytest_sqsmock import SqsMockError, mock_sqs
-from pytest_sqsmock.transports import private_hooks, retry_backoff
+from pytest_sqsmock import NetworkBlockedError, SqsMockError, mock_sqs
+from pytest_sqsmock.transports import botocore_hook, private_hooks, retry_backoff
 from pytest_sqsmock.transports.private_hooks import PrivateHookError
 
-ORIGINAL_SEND = Endpoint.__dict__["_send"]
-ORIGINAL_NEEDS_RETRY = Endpoint.__dict__["_needs_retry"]
+
+def _originals() -> list[tuple[Any, str, Any]]:
+    """Every attribute a hook replaces, as botocore and aiobotocore define it (read at collection)."""
+    owners: list[Any] = [Endpoint, botocore.endpoint]
+    try:
+        module = importlib.import_module("aiobotocore.endpoint")
+    except ImportError:
+        pass
+    else:
+        owners += [module, *(vars(module).get(name) for name in ("AioEndpoint", "AnyioEndpoint"))]
+    names = ("_send", "_needs_retry", "_sleep", "time", "asyncio")
+    return [
+        (owner, name, vars(owner)[name])
+        for owner in owners
+        if owner is not None
+        for name in names
+        if name in vars(owner)
+    ]
+
+
+ORIGINALS = _originals()
 KEYS: dict[str, Any] = {
     "aws_access_key_id": "AKIDEXAMPLE",
     "aws_secret_access_key": "secret",
@@ -40,8 +59,22 @@ RETRY_RECORD = "docs/decisions/private-retry-sleep.md"
 
 @pytest.fixture(autouse=True)
 def hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A start that fails leaves nothing behind that monkeypatch does not restore."""
-    assert Endpoint.__dict__["_send"] is ORIGINAL_SEND, "a mock is still active"
+    """botocore as if no mock had run, and a start that fails leaves nothing monkeypatch does not restore.
+
+    A thread an earlier test left running keeps the hooks applied (it is fenced in); this
+    test sees botocore's own methods and an empty hook stack meanwhile, and the real send
+    is replaced by one that refuses, so nothing reaches the network either way.
+    """
+    for owner, name, value in ORIGINALS:
+        monkeypatch.setattr(owner, name, value)
+
+    def refuse(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
+        raise NetworkBlockedError(f"test_private_hooks: no network ({request.url})")
+
+    monkeypatch.setattr(Endpoint, "_send", refuse)
+    for state in ("_stack", "_passthrough", "_callers", "_owners", "_elders", "_fences", "_undos"):
+        monkeypatch.setattr(botocore_hook, state, [])
+    monkeypatch.setattr(botocore_hook, "_original_send", None)
     for name, value in {
         "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
         "AWS_SECRET_ACCESS_KEY": "s",
@@ -130,15 +163,16 @@ def test_a_botocore_endpoint_module_without_time_fails(monkeypatch: pytest.Monke
     assert "botocore.endpoint.time does not exist" in start_fails()
 
 
-def test_a_failing_patcher_leaves_nothing_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_patcher_leaves_nothing_patched() -> None:
     # aiobotocore's hooks apply before retry's: break the last one, so that the others are undone.
-    monkeypatch.setattr(Endpoint, "_needs_retry", lambda self, attempts: False)
-    message = start_fails()
+    with pytest.MonkeyPatch.context() as broken:
+        broken.setattr(Endpoint, "_needs_retry", lambda self, attempts: False)
+        message = start_fails()
     assert "has the signature (self, attempts), not (self, attempts, operation_model, request_dict, ...)" in message
-    monkeypatch.undo()
+    before = patched_state()
     with mock_sqs():  # once botocore is whole again, a mock starts
-        assert Endpoint.__dict__["_send"] is not ORIGINAL_SEND
-    assert Endpoint.__dict__["_send"] is ORIGINAL_SEND
+        assert patched_state() != before
+    assert patched_state() == before
 
 
 def _has_aiobotocore() -> bool:
@@ -154,15 +188,12 @@ def _has_aiobotocore() -> bool:
 
 def test_an_aiobotocore_without_send_fails_naming_both_versions(monkeypatch: pytest.MonkeyPatch) -> None:
     endpoint = aio_endpoint()
-    original = vars(endpoint)["_send"]
     monkeypatch.delattr(endpoint, "_send")  # then botocore's synchronous Endpoint._send is inherited
     message = start_fails()
     assert f"aiobotocore {aiobotocore_version()}" in message
     assert "aiobotocore.endpoint.AioEndpoint._send is not a coroutine function" in message
     assert SEND_RECORD in message
     assert vars(endpoint).get("_send") is None
-    monkeypatch.undo()
-    assert vars(endpoint)["_send"] is original
 
 
 def test_an_aiobotocore_without_needs_retry_fails(monkeypatch: pytest.MonkeyPatch) -> None:
