@@ -70,13 +70,17 @@ def activate(simulation: Simulation, *, passthrough: Collection[str], owner: Cal
         owner: How errors name this mock to threads left running after it stopped (asked at stop).
     """
     stack = ExitStack()
-    stack.enter_context(environment.missing_filled_in(simulation.account_id, simulation.region))
-    stack.enter_context(environment.fresh_default_boto3_session())
-    botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
-    botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
-    dispatch = simulation.dispatcher.dispatch
-    botocore_hook.push(dispatch, passthrough=passthrough)
-    # Threads that used this mock and still run are fenced in: their next AWS call fails naming
-    # this mock (and its test), instead of reaching AWS with restored real credentials.
-    stack.callback(lambda: botocore_hook.pop(dispatch, stopped=owner()))
+    with ExitStack() as undo_on_failure:
+        undo_on_failure.enter_context(stack)
+        stack.enter_context(environment.missing_filled_in(simulation.account_id, simulation.region))
+        stack.enter_context(environment.fresh_default_boto3_session())
+        botocore_hook.add_patcher(aiobotocore_hook.patch)  # async clients too, if installed
+        botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
+        dispatch = simulation.dispatcher.dispatch
+        # Raises PrivateHookError, patching nothing, when a private hook cannot apply.
+        botocore_hook.push(dispatch, passthrough=passthrough)
+        # Threads that used this mock and still run are fenced in: their next AWS call fails naming
+        # this mock (and its test), instead of reaching AWS with restored real credentials.
+        stack.callback(lambda: botocore_hook.pop(dispatch, stopped=owner()))
+        undo_on_failure.pop_all()  # started: the stack stays open until stop()
     return Activation(simulation, stack)

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from pytest_sqsmock import SqsMock
 from pytest_sqsmock.model import settings as settings_module
+from pytest_sqsmock.model.policy import parse_policy_document
 
 OWNER = "123456789012"
 PARTNER = "111122223333"
@@ -460,7 +461,7 @@ def test_a_policy_is_parsed_once_when_set_not_on_every_call(
     owner: Any, partner: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parses: list[str | None] = []
-    real = settings_module.parse_policy_document
+    real = parse_policy_document
 
     def counting(raw: str | None) -> Any:
         parses.append(raw)

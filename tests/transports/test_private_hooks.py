@@ -10,6 +10,7 @@ import asyncio
 import importlib
 import importlib.metadata
 import io
+import os
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -372,3 +373,14 @@ _LIST_QUEUES_XML = (
     b'<ListQueuesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><ListQueuesResult/>'
     b"<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListQueuesResponse>"
 )
+
+
+def test_a_failed_start_leaves_the_aws_environment_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The start fills in credentials and a region before it applies the hooks: a failure undoes that too.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(Endpoint, "_needs_retry", lambda self, attempts: False)
+    with pytest.raises(PrivateHookError), mock_sqs():
+        pytest.fail("the mock started")
+    assert "AWS_ACCESS_KEY_ID" not in os.environ
+    assert "AWS_DEFAULT_REGION" not in os.environ
