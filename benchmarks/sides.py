@@ -110,29 +110,14 @@ class _Ours:
 
     def prefill(self, url: str, count: int, *, groups: int = 0) -> None:
         # SendMessageBatch straight into the service: full validation, no HTTP,
-        # no journal, ~3x faster than SqsMock.send(). Private, hence the fallback.
-        call: Callable[..., Any] | None = getattr(self.mock, "_call", None)
+        # no journal, ~3x faster than SqsMock.send().
         sent = 0
         while sent < count:
             size = min(_BATCH, count - sent)
             entries = [_entry(index, groups) for index in range(size)]
-            if call is None:
-                for entry in entries:
-                    self.mock.send(
-                        url,
-                        entry["MessageBody"],
-                        group_id=entry.get("MessageGroupId"),
-                        deduplication_id=entry.get("MessageDeduplicationId"),
-                    )
-            else:
-                result = call(
-                    "SendMessageBatch",
-                    {"QueueUrl": url, "Entries": entries},
-                    None,
-                    None,
-                )
-                if result["Failed"]:
-                    raise RuntimeError(f"prefill failed: {result['Failed'][0]}")
+            result = self.mock.simulation.call("SendMessageBatch", {"QueueUrl": url, "Entries": entries})
+            if result["Failed"]:
+                raise RuntimeError(f"prefill failed: {result['Failed'][0]}")
             sent += size
 
     def advance(self, seconds: float) -> None:
