@@ -14,7 +14,7 @@ from pytest_sqsmock.views import MessageView, QueueView
 
 def _state(view: QueueView, limit: int = 5) -> str:
     lines = [repr(view)]
-    lines.extend(f"    {message!r}" for message in view.messages[:limit])
+    lines.extend(f"    {message!r}" for message in view._first(limit))
     if len(view) > limit:
         lines.append(f"    ... {len(view) - limit} more")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from pytest_sqsmock.references import QueueRef, address_of
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.operations.queues import dynamic_attributes
 from pytest_sqsmock.service.rules.queue_attributes import render_attributes
-from pytest_sqsmock.views import MessageView, QueueView
+from pytest_sqsmock.views import QueueView
 
 Coordinates = tuple[str, str, str]  # (account_id, name, region)
 
@@ -70,7 +70,8 @@ def view_of(service: Service, queue: Queue, seen: set[str] | None = None) -> Que
         attributes=render_attributes(queue.settings, ["All"], dynamic=dynamic_attributes(queue)),
         tags=dict(queue.tags),
         dead_letter_queue=dead_letter,
-        _messages=tuple(MessageView.of(message) for message in queue.in_delivery_order()),
+        _taken=queue.message_states(),
+        _counts=dict(queue.counts),
     )
 
 
@@ -82,9 +83,9 @@ def describe(views: list[QueueView], *, messages_per_queue: int = 3) -> str:
     for view in views:
         lines.append(
             f"sqs_mock: queue {view.name!r} ({view.account_id}/{view.region}): "
-            f"visible: {len(view.visible)}, delayed: {len(view.delayed)}, in_flight: {len(view.in_flight)}"
+            f"visible: {view._count('visible')}, delayed: {view._count('delayed')}, in_flight: {view._count('in_flight')}"
         )
-        lines.extend(f"    {message!r}" for message in view.messages[:messages_per_queue])
+        lines.extend(f"    {message!r}" for message in view._first(messages_per_queue))
         if len(view) > messages_per_queue:
             lines.append(f"    ... {len(view) - messages_per_queue} more")
     return "\n".join(lines)

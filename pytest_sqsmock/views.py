@@ -1,19 +1,22 @@
 """Read-only snapshots of the simulation for assertions.
 
-Views copy what they show when taken: they never change under the test and
-never expose the model's mutable objects.
+Views keep what they show as it was when taken: they never change under the test and
+never expose the model's mutable objects. Taking one copies each message's changing
+fields (O(n), nothing sorted or built, under the simulation's lock); the message list
+is sorted and built only when first read, outside the lock.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from pytest_sqsmock.clock import to_datetime
-from pytest_sqsmock.model.message import Message
+from pytest_sqsmock.model.message import Message, MessageStates
 
 MessageStateName = Literal["delayed", "visible", "in_flight"]
 
@@ -64,19 +67,43 @@ class MessageView:
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
-        """A snapshot of a model message."""
+        """A snapshot of a model message as it is now."""
+        return cls._build(
+            message, message.state, message.visible_at_ms, message.receive_count, message.first_receive_at_ms
+        )
+
+    @classmethod
+    def of_index(cls, taken: MessageStates, index: int) -> MessageView:
+        """Message ``index`` of ``taken``, as it was when that was taken."""
+        return cls._build(
+            taken.messages[index],
+            taken.states[index],
+            taken.visible_at_ms[index],
+            taken.receive_counts[index],
+            taken.first_receive_at_ms[index],
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        message: Message,
+        state: MessageStateName,
+        visible_at_ms: int,
+        receive_count: int,
+        first_receive_at_ms: int | None,
+    ) -> MessageView:
         return cls(
             message_id=message.message_id,
             body=message.body,
             message_attributes={name: value.to_aws() for name, value in message.attributes.items()},
-            system_attributes=message.system_attributes_for_receive(),
-            receive_count=message.receive_count,
+            system_attributes=message.system_attributes_for_receive(receive_count, first_receive_at_ms),
+            receive_count=receive_count,
             group_id=message.group_id,
             deduplication_id=message.deduplication_id,
             sequence_number=message.sequence_number,
             sent_at=to_datetime(message.sent_at_ms),
-            visible_at=to_datetime(message.visible_at_ms),
-            state=message.state,
+            visible_at=to_datetime(visible_at_ms),
+            state=state,
         )
 
 
@@ -105,7 +132,15 @@ class QueueView:
     attributes: dict[str, str]
     tags: dict[str, str]
     dead_letter_queue: QueueView | None
-    _messages: tuple[MessageView, ...] = field(repr=False)
+    # Each message's changing fields as they were when the view was taken (see the module docstring).
+    _taken: MessageStates = field(repr=False, compare=False)
+    # Messages per state, from the queue's own counters.
+    _counts: Mapping[MessageStateName, int] = field(repr=False, compare=False)
+
+    @cached_property
+    def _messages(self) -> tuple[MessageView, ...]:
+        taken = self._taken
+        return tuple(MessageView.of_index(taken, index) for index in taken.in_delivery_order())
 
     @property
     def messages(self) -> list[MessageView]:
@@ -130,18 +165,37 @@ class QueueView:
     def _in(self, state: MessageStateName) -> list[MessageView]:
         return [message for message in self._messages if message.state == state]
 
+    def _count(self, state: MessageStateName) -> int:
+        return self._counts[state]
+
+    def _first(self, count: int) -> list[MessageView]:
+        """The first ``count`` messages in delivery order, without building the others."""
+        if "_messages" in self.__dict__:
+            return list(self._messages[:count])
+        return [MessageView.of_index(self._taken, index) for index in self._taken.first(count)]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueueView):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def _compared(self) -> tuple[object, ...]:
+        return (*(getattr(self, f.name) for f in fields(self) if f.compare), self._messages)
+
+    # Like the dict fields it holds, a view is not hashable.
+    __hash__ = None  # type: ignore[assignment]
+
     def __len__(self) -> int:
-        return len(self._messages)
+        return len(self._taken)
 
     def __iter__(self) -> Iterator[MessageView]:
         return iter(self._messages)
 
     def __repr__(self) -> str:
-        counts = {state: len(self._in(state)) for state in ("visible", "delayed", "in_flight")}
         dlq = f" dlq={self.dead_letter_queue.name!r}" if self.dead_letter_queue is not None else ""
         return (
-            f"<QueueView {self.name!r} ({self.account_id}/{self.region}) visible={counts['visible']}"
-            f" delayed={counts['delayed']} in_flight={counts['in_flight']}{dlq}>"
+            f"<QueueView {self.name!r} ({self.account_id}/{self.region}) visible={self._count('visible')}"
+            f" delayed={self._count('delayed')} in_flight={self._count('in_flight')}{dlq}>"
         )
 
 

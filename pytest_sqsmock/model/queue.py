@@ -22,7 +22,7 @@ from pytest_sqsmock.model.fifo import (
     SentRecord,
     sequence_number,
 )
-from pytest_sqsmock.model.message import Message, MessageState
+from pytest_sqsmock.model.message import Message, MessageState, MessageStates
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.model.timers import MessageHeap
 
@@ -274,11 +274,17 @@ class Queue:
 
     # -- reading ------------------------------------------------------------
 
-    def in_delivery_order(self) -> list[Message]:
-        """Every message: visible ones in the order a receive takes them, then by when they turn visible."""
-        return sorted(
-            self.messages.values(),
-            key=lambda m: (0, self._visible_key(m), m.seq) if m.state == "visible" else (1, m.visible_at_ms, m.seq),
+    def message_states(self) -> MessageStates:
+        """Every message with its changing fields as they are now: what a view is built from (O(n), cheap)."""
+        messages = list(self.messages.values())
+        key = self.order_key
+        return MessageStates(
+            messages,
+            [m.state for m in messages],
+            [m.visible_at_ms for m in messages],
+            [m.receive_count for m in messages],
+            [m.first_receive_at_ms for m in messages],
+            None if key is None else [key(m.seq) for m in messages],
         )
 
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
