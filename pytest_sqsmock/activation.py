@@ -8,17 +8,21 @@ undoes each change in reverse order, and the simulation stays readable.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterable
 from contextlib import ExitStack
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pytest_sqsmock import environment
+from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, retry_backoff
 from pytest_sqsmock.transports.server import ServerLimits, SqsServer
 
 if TYPE_CHECKING:
     from responses import RequestsMock
+
+T = TypeVar("T")
 
 
 class Activation:
@@ -84,3 +88,39 @@ def activate(simulation: Simulation, *, passthrough: Collection[str], owner: Cal
         stack.callback(lambda: botocore_hook.pop(dispatch, stopped=owner()))
         undo_on_failure.pop_all()  # started: the stack stays open until stop()
     return Activation(simulation, stack)
+
+
+class Started(Generic[T]):
+    """Mocks started and not yet stopped, oldest first.
+
+    Process-wide, like botocore's hook: the newest one answers every thread's SQS
+    calls, so it is the one :meth:`newest` returns, whichever thread asks.
+    """
+
+    def __init__(self) -> None:
+        self._mocks: list[T] = []
+        self._lock = threading.Lock()
+
+    def push(self, mock: T) -> None:
+        """Record that ``mock`` started."""
+        with self._lock:
+            self._mocks.append(mock)
+
+    def remove(self, mock: T) -> None:
+        """Forget ``mock`` (stopped), wherever it sits: mocks may stop out of order."""
+        with self._lock:
+            self._mocks[:] = [other for other in self._mocks if other is not mock]
+
+    def newest(self) -> T:
+        """The mock started last of those still running.
+
+        Raises:
+            SqsMockError: none is running.
+        """
+        with self._lock:
+            if self._mocks:
+                return self._mocks[-1]
+        raise SqsMockError(
+            "no SqsMock is active: SqsMock.current() works only inside @mock_sqs, a `with mock_sqs()` block "
+            "or a test that uses the sqs_mock fixture; see README#migrating-from-moto"
+        )

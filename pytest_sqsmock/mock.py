@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pytest_sqsmock import assertions, driving, seeding
-from pytest_sqsmock.activation import Activation, activate
+from pytest_sqsmock.activation import Activation, Started, activate
 from pytest_sqsmock.clients import Clients, Credentials, credentials_for
 from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
 from pytest_sqsmock.decorating import decorate
@@ -93,6 +93,7 @@ class SqsMock:
         self._simulation = self._new_simulation()
         self._activation = activate(self._simulation, passthrough=self.passthrough, owner=self._owner)
         self._started = True
+        _started.push(self)
         return self
 
     def stop(self) -> None:
@@ -100,7 +101,21 @@ class SqsMock:
         if self._activation is None:
             raise SqsMockError("this SqsMock is not active")
         activation, self._activation = self._activation, None
+        _started.remove(self)
         activation.stop()
+
+    @classmethod
+    def current(cls) -> SqsMock:
+        """The active mock that answers SQS calls now: the newest one started and not yet stopped.
+
+        For code that did not create the mock: a function or ``unittest`` test under
+        ``@mock_sqs``, or a helper called from a test that uses the ``sqs_mock`` fixture.
+        Mocks serve the whole process, so every thread gets the same one.
+
+        Raises:
+            SqsMockError: no mock is active.
+        """
+        return _started.newest()
 
     @property
     def active(self) -> bool:
@@ -529,6 +544,10 @@ class SqsMock:
         see :class:`pytest_sqsmock.faults.injection.Faults`. Each activation starts without faults.
         """
         return self.simulation.faults
+
+
+# Mocks started and not yet stopped: SqsMock.current() is the newest.
+_started: Started[SqsMock] = Started()
 
 
 @overload
