@@ -28,7 +28,7 @@ def test_decorated_function() -> None:
     assert queue_depth("jobs") == 0
 
 
-@mock_sqs  # wraps every method whose name starts with "test", each in a fresh mock
+@mock_sqs  # one fresh mock per test, shared by setUp, the test and tearDown
 class QueueDepthTest(unittest.TestCase):
     def test_one(self) -> None:
         sqs = boto3.client("sqs", region_name="us-east-1")
