@@ -125,6 +125,8 @@ def _decorate_plain_class(cls: type, fresh: Fresh) -> None:
     for name, member in list(vars(cls).items()):
         if name.startswith("test") and inspect.isfunction(member):
             setattr(cls, name, _test_method(member, fresh))
+        elif name.startswith("test") and isinstance(member, (staticmethod, classmethod)):
+            setattr(cls, name, type(member)(_wrap(member.__func__, fresh)))
         elif name.startswith("test") and callable(member):
             setattr(cls, name, _wrap(member, fresh))
     setup = getattr(cls, "setup_method", None)

@@ -45,6 +45,11 @@ class TestWithoutSetupMethod:
     def test_two(self):
         assert names() == []
 
+    @staticmethod
+    def test_static():
+        assert names() == []
+        boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="static")
+
     def helper_not_a_test(self):
         return SqsMock.current()
 
@@ -81,5 +86,5 @@ def test_zz_after_the_classes():
 def test_setup_method_test_and_teardown_method_share_a_fresh_mock(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(PLAIN_CLASSES)
     result = pytester.runpytest("-p", "no:asyncio", "-p", "no:randomly")
-    result.assert_outcomes(passed=6, errors=1)
+    result.assert_outcomes(passed=7, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of TestFailingSetup.test_it*", "E*RuntimeError: set-up broke"])
