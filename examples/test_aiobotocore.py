@@ -7,10 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiobotocore import session as aiobotocore_session
 
 from pytest_sqsmock import SqsMock
-
-aiobotocore_session = pytest.importorskip("aiobotocore.session")
 
 
 async def drain(sqs: Any, queue_url: str) -> list[str]:

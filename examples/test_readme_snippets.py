@@ -1,23 +1,19 @@
 """README.md's code blocks are excerpts of the files in examples/, which pytest runs.
 
-Each fenced block of code in the README is preceded by ``<!-- examples/<file> -->``
-and must appear, byte for byte, in that file. Shell blocks (commands) are exempt.
+Each fenced block of code in the README is preceded by ``<!-- examples/<file> -->``.
+It opens with the imports it needs, as its file imports them, so that it can be
+pasted; the rest appears, byte for byte, in that file. Shell blocks (commands) are
+exempt. ``python -m examples.snippets`` rewrites the imports after an edit.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from snippets import BLOCK, EXEMPT_LANGUAGES, ROOT, bindings, free_names, split_imports
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCK = re.compile(
-    r"(?:<!-- (?P<source>examples/[\w.-]+) -->\n)?```(?P<lang>\w*)\n(?P<code>.*?)^```",
-    re.S | re.M,
-)
-EXEMPT_LANGUAGES = {"sh", "console", "text"}
 
 SNIPPETS = [m for m in BLOCK.finditer(README) if m["lang"] not in EXEMPT_LANGUAGES]
 
@@ -36,9 +32,19 @@ def test_snippet_is_an_excerpt_of_its_example_file(snippet: re.Match[str]) -> No
     assert snippet["source"], f"README block needs a '<!-- examples/... -->' line:\n{snippet['code']}"
     source = ROOT / snippet["source"]
     assert source.is_file(), f"{snippet['source']} does not exist"
-    assert snippet["code"] in source.read_text(encoding="utf-8"), (
-        f"README snippet differs from {snippet['source']}; copy the file's lines over"
+    text = source.read_text(encoding="utf-8")
+    if snippet["lang"] != "python":
+        assert snippet["code"] in text, f"README snippet differs from {snippet['source']}; copy the file's lines over"
+        return
+    imports, body = split_imports(snippet["code"])
+    assert body in text, f"README snippet differs from {snippet['source']}; copy the file's lines over"
+    available = bindings(text)
+    imported = bindings(imports) if imports else {}
+    assert {name: available.get(name) for name in imported} == imported, (
+        f"README snippet of {snippet['source']} imports what its file does not"
     )
+    missing = sorted(name for name in free_names(body) if name in available and name not in imported)
+    assert missing == [], f"README snippet of {snippet['source']} uses {missing} without importing them"
 
 
 def test_first_snippet_is_the_quick_start() -> None:

@@ -2,12 +2,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import TYPE_CHECKING
 
-from pytest_sqsmock import SqsMock
-
-if TYPE_CHECKING:
-    from pytest_sqsmock.transports.server import SqsServer
+from pytest_sqsmock import SqsMock, SqsServer
 
 WORKER = """
 import sys, boto3
