@@ -1,9 +1,11 @@
 """Run the suite: ``python -m benchmarks.run [--quick] [--json out.json] [--only threads]``.
 
-Prints one table (median µs per call for botocore's floor, pytest_sqsmock
-and moto; ratios to the floor; moto over us), then how fast long polls
-waiting in worker threads wake (ours only), then memory per queued
-message. Everything runs in this one process.
+Prints the table twice, in process CPU time and in wall time (median µs per
+call for botocore's floor, pytest_sqsmock and moto; ratios to the floor; moto
+over us), then how fast long polls waiting in worker threads wake (ours only),
+then memory per queued message. Everything runs in this one process, and the
+sides are interleaved: each round times every side once, in a rotating order,
+and the floor is measured beside every queue size.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from benchmarks.memory import Path as FillPath
 from benchmarks.memory import bytes_per_message
 from benchmarks.report import LatencyRow, MemoryRow, Row, format_table, write_json
 from benchmarks.sides import SIDES, moto_available
-from benchmarks.timing import Budget, Timing
+from benchmarks.timing import Budget, Timing, combine
 from benchmarks.workloads import Runner, Skipped
 
 # What a run can be limited to (--only): the per-call table, threaded consumers, memory.
@@ -172,10 +174,11 @@ class Suite:
                         f"    {self.memory[-1].bytes_per_message:,.0f} B/msg ({time.perf_counter() - started:.1f} s)"
                     )
 
-    def flatness(self) -> float | None:
-        """Our Receive+Delete time at the largest size over the smallest (target ≤ 1.3)."""
-        ours = [row.us("ours") for row in self.rows if row.workload == "Receive+Delete" and row.us("ours")]
-        return None if len(ours) < 2 else ours[-1] / ours[0]  # type: ignore[operator]
+    def flatness(self, *, cpu: bool) -> float | None:
+        """Our Receive+Delete time at the largest size over the smallest (target ≤ 1.3), in CPU or wall time."""
+        ours = [row.us("ours", cpu=cpu) for row in self.rows if row.workload == "Receive+Delete"]
+        measured = [value for value in ours if value]
+        return None if len(measured) < 2 else measured[-1] / measured[0]
 
     # -- internals ------------------------------------------------------------
 
@@ -184,41 +187,45 @@ class Suite:
         return tuple(side for side in self.config.sides if available[side])
 
     def _sized(self, name: str, run: Runner, sizes: dict[str, tuple[int, ...]]) -> None:
-        floor: Timing | None = None
         for size in sorted({size for side_sizes in sizes.values() for size in side_sizes}):
             by_side: dict[str, int | None] = {side: size if size in sizes.get(side, ()) else None for side in SIDES}
-            by_side["floor"] = size if floor is None else None
+            by_side["floor"] = size  # measured beside every size, in the same rounds
             row = self._case(name, f"{size:,} queued", run, by_side)
-            if floor is None:
-                floor = row.timings.get("floor")
-            else:
-                row.timings["floor"] = floor
             missing = [side for side in ("ours", "moto") if by_side[side] is None and side in self._sides()]
             if missing:
                 row.notes.append(f"{'/'.join(missing)}: not run at this size")
 
     def _case(self, name: str, size_label: str, run: Runner, sizes: dict[str, int | None]) -> Row:
+        """Time ``run`` on every side, interleaved: each round runs each side once, in a rotating order."""
         row = Row(name, size_label, dict.fromkeys(SIDES))
-        for side in SIDES:
-            size = sizes.get(side)
-            if size is None:
-                continue
-            if side not in self._sides():
-                if side == "moto" and "moto" in self.config.sides:
-                    row.notes.append("moto not installed")
-                if side == "floor" and "floor" in self.config.sides:
-                    row.notes.append("floor needs botocore >= 1.34.90 (awsJson1_0)")
-                continue
-            self._log(f"[{side}] {name} {size_label}")
-            started = time.perf_counter()
-            try:
-                row.timings[side] = run(side, self.config.budget, size)
-            except Skipped as skipped:
-                row.notes.append(f"{side}: skipped, {skipped}")
-                continue
-            self._log(f"    {row.us(side):,.1f} µs/call ({time.perf_counter() - started:.1f} s)")
+        sides = [side for side in SIDES if sizes.get(side) is not None and self._usable(side, row)]
+        rounds: dict[str, list[Timing]] = {side: [] for side in sides}
+        one_round = replace(self.config.budget, repeats=1)
+        for number in range(self.config.budget.repeats):
+            order = sides[number % len(sides) :] + sides[: number % len(sides)] if sides else []
+            for side in order:
+                if side not in rounds:
+                    continue  # skipped in an earlier round
+                self._log(f"[{side}] {name} {size_label}, round {number + 1}")
+                try:
+                    rounds[side].append(run(side, one_round, sizes[side] or 0))
+                except Skipped as skipped:
+                    row.notes.append(f"{side}: skipped, {skipped}")
+                    del rounds[side]
+        for side, timings in rounds.items():
+            row.timings[side] = combine(timings)
+            self._log(f"    [{side}] {row.us(side):,.1f} µs/call wall, {row.us(side, cpu=True):,.1f} µs CPU")
         self.rows.append(row)
         return row
+
+    def _usable(self, side: str, row: Row) -> bool:
+        if side in self._sides():
+            return True
+        if side == "moto" and "moto" in self.config.sides:
+            row.notes.append("moto not installed")
+        if side == "floor" and "floor" in self.config.sides:
+            row.notes.append("floor needs botocore >= 1.34.90 (awsJson1_0)")
+        return False
 
     def _log(self, text: str) -> None:
         if self.verbose:
@@ -246,11 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(SIDES),
         help=f"comma-separated subset of {','.join(SIDES)}",
     )
-    parser.add_argument(
-        "--cpu",
-        action="store_true",
-        help="tabulate process CPU time instead of wall time",
-    )
+    parser.add_argument("--cpu", action="store_true", help=argparse.SUPPRESS)  # both tables are always printed
     parser.add_argument(
         "--only",
         default=",".join(PARTS),
@@ -271,17 +274,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     suite = Suite(config, verbose=not args.quiet)
     suite.run()
-    print(format_table(suite.rows, suite.memory, cpu=args.cpu, latency=suite.latency))
-    flat = suite.flatness()
-    if flat is not None:
-        print(f"\nours Receive+Delete, largest vs smallest queue: {flat:.2f}x (target <= 1.3x)")
+    # Both clocks, always: CPU time is what the contenders cost; wall time is what a test waits.
+    for cpu in (True, False):
+        print(f"\n{'CPU' if cpu else 'Wall'} time, median of {config.budget.repeats} interleaved rounds")
+        print(format_table(suite.rows, [] if cpu else suite.memory, cpu=cpu, latency=[] if cpu else suite.latency))
+        flat = suite.flatness(cpu=cpu)
+        if flat is not None:
+            clock = "CPU" if cpu else "wall"
+            print(f"\nours Receive+Delete, largest vs smallest queue ({clock}): {flat:.2f}x (target <= 1.3x)")
     print(f"total {time.perf_counter() - started:.1f} s; {_load_note()}")
     if args.json is not None:
         settings = {
             "mode": "smoke" if args.smoke else "quick" if args.quick else "full",
             **asdict(config),
         }
-        settings["receive_delete_flatness"] = flat
+        settings["receive_delete_flatness_cpu"] = suite.flatness(cpu=True)
+        settings["receive_delete_flatness_wall"] = suite.flatness(cpu=False)
         write_json(args.json, suite.rows, suite.memory, settings, suite.latency)
         print(f"wrote {args.json}")
     return 0
@@ -293,7 +301,7 @@ def _load_note() -> str:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return f"{cpus} CPUs"
-    warning = " (busy machine: wall times are inflated, compare --cpu)" if load > 0.75 * cpus else ""
+    warning = " (busy machine: wall times are inflated, compare the CPU table)" if load > 0.75 * cpus else ""
     return f"load average {load:.1f} on {cpus} CPUs{warning}"
 
 

@@ -104,6 +104,16 @@ def measure(
     )
 
 
+def combine(rounds: list[Timing]) -> Timing:
+    """One timing from several rounds of the same workload: the medians over the rounds' medians."""
+    return Timing(
+        statistics.median(timing.per_call_us for timing in rounds),
+        tuple(sample for timing in rounds for sample in timing.samples_us),
+        rounds[0].calls,
+        statistics.median(timing.cpu_per_call_us for timing in rounds),
+    )
+
+
 def time_once(call: Callable[[], object]) -> Timing:
     """One call, no warm-up: for operations too slow to repeat (moto's real long poll)."""
     cpu_start = time.process_time_ns()
