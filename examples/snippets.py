@@ -114,7 +114,9 @@ def rewrite(readme: str) -> str:
         _, body = split_imports(match["code"])
         available = bindings((ROOT / match["source"]).read_text(encoding="utf-8"))
         needed = {name: available[name] for name in sorted(free_names(body)) if name in available}
-        code = (import_block(needed) + "\n" + body) if needed else body
+        # As ruff formats them: two blank lines before a top-level def, class or decorator, else one.
+        gap = "\n\n" if body.startswith(("def ", "async def ", "class ", "@")) else "\n"
+        code = (import_block(needed) + gap + body) if needed else body
         return match.group(0).replace(match["code"], code, 1)
 
     return BLOCK.sub(fix, readme)
