@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from pytest_sqsmock import assertions, driving, seeding
+from pytest_sqsmock import assertions, driving, producers, seeding
 from pytest_sqsmock.activation import Activation, Started, activate
 from pytest_sqsmock.clients import Clients, Credentials, credentials_for
 from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
@@ -544,6 +544,15 @@ class SqsMock:
         see :class:`pytest_sqsmock.faults.injection.Faults`. Each activation starts without faults.
         """
         return self.simulation.faults
+
+    @property
+    def producers(self) -> producers.Producers:
+        """Send the messages SNS, S3 and EventBridge deliver to SQS, timed by this mock's clock.
+
+        ``sqs_mock.producers.sns("orders", message, topic="order-events")``; see
+        :class:`pytest_sqsmock.producers.Producers`.
+        """
+        return producers.Producers(self.simulation, self.send)
 
 
 # Mocks started and not yet stopped: SqsMock.current() is the newest.

@@ -54,7 +54,7 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(["__init__", "__main__", "plugin"], 9),
     "mock": 8,
     # What SqsMock delegates to, each written against the simulation.
-    **dict.fromkeys(["activation", "decorating", "assertions", "driving", "seeding", "lambda_trigger"], 7),
+    **dict.fromkeys(["activation", "decorating", "assertions", "driving", "seeding", "lambda_trigger", "producers"], 7),
     "simulation": 6,
     **dict.fromkeys(["journal", "faults", "snapshots"], 5),
     **dict.fromkeys(["transports", "references", "lambda_events", "environment", "clients"], 4),
