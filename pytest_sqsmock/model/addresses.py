@@ -52,8 +52,22 @@ def default_endpoint(region: str) -> str:
 
 
 def queue_url(base_url: str, account_id: str, name: str) -> str:
-    """A queue URL on an endpoint."""
+    """A queue URL on an endpoint (a base URL ending in ``/<region>`` gives a server's regional URL)."""
     return f"{base_url.rstrip('/')}/{account_id}/{name}"
+
+
+def _url_segments(url: str) -> list[str] | None:
+    """The path segments of a queue URL or bare path, or ``None``.
+
+    Two (``/<account>/<name>``), or three on a URL whose host is not SQS's
+    (``/<region>/<account>/<name>``, the loopback server's).
+    """
+    on_server = "://" in url and not is_sqs_host(urlsplit(url).netloc)
+    path = urlsplit(url).path if "://" in url else url
+    parts = [part for part in path.split("/") if part]
+    if len(parts) == 2 or (len(parts) == 3 and on_server):
+        return parts
+    return None
 
 
 def split_queue_url(url: str) -> tuple[str | None, str] | None:
@@ -64,11 +78,25 @@ def split_queue_url(url: str) -> tuple[str | None, str] | None:
     """
     if "/" not in url:
         return (None, url) if url else None
-    path = urlsplit(url).path if "://" in url else url
-    parts = [part for part in path.split("/") if part]
-    if len(parts) != 2:
+    parts = _url_segments(url)
+    if parts is None:
         return None
-    return parts[0], parts[1]
+    return parts[-2], parts[-1]
+
+
+def queue_url_region(url: str) -> str | None:
+    """The region a queue URL names, or ``None``.
+
+    An SQS host's region, or the first path segment of a server's regional URL
+    (``http://127.0.0.1:<port>/<region>/<account>/<name>``).
+    """
+    if "://" not in url:
+        return None
+    host_region = sqs_host_region(urlsplit(url).netloc)
+    if host_region is not None:
+        return host_region
+    parts = _url_segments(url)
+    return parts[0] if parts is not None and len(parts) == 3 else None
 
 
 def split_arn(arn: str) -> tuple[str, str, str] | None:
@@ -95,8 +123,9 @@ def is_sqs_host(host: str) -> bool:
 def parse_reference(reference: str) -> QueueAddress | None:
     """The queue a name, queue URL or ARN names; ``None`` when the text names no queue.
 
-    A URL on an SQS host carries its region; any other URL (a server's) and a bare
-    name leave it to the caller, as a bare name leaves the account.
+    A URL on an SQS host carries its region, and so does a server's regional URL
+    (``/<region>/<account>/<name>``); a server's old-form URL (``/<account>/<name>``)
+    and a bare name leave it to the caller, as a bare name leaves the account.
     """
     arn = split_arn(reference)
     if arn is not None:
@@ -104,5 +133,4 @@ def parse_reference(reference: str) -> QueueAddress | None:
     parts = split_queue_url(reference)
     if parts is None:
         return None
-    region = sqs_host_region(urlsplit(reference).netloc) if "://" in reference else None
-    return QueueAddress(parts[1], parts[0], region)
+    return QueueAddress(parts[1], parts[0], queue_url_region(reference))

@@ -42,6 +42,7 @@ def test_other_hosts_are_not_sqs(host: str) -> None:
             QueueAddress("orders", "111122223333", "eu-west-1"),
         ),
         ("http://127.0.0.1:9324/111122223333/orders", QueueAddress("orders", "111122223333", None)),
+        ("http://127.0.0.1:9324/eu-west-1/111122223333/orders", QueueAddress("orders", "111122223333", "eu-west-1")),
         ("arn:aws:sqs:us-west-2:111122223333:jobs.fifo", QueueAddress("jobs.fifo", "111122223333", "us-west-2")),
     ],
 )
@@ -49,7 +50,9 @@ def test_a_reference_names_its_queue(reference: str, address: QueueAddress) -> N
     assert parse_reference(reference) == address
 
 
-@pytest.mark.parametrize("reference", ["", "https://sqs.eu-west-1.amazonaws.com/", "a/b/c"])
+@pytest.mark.parametrize(
+    "reference", ["", "https://sqs.eu-west-1.amazonaws.com/", "a/b/c", "https://sqs.eu-west-1.amazonaws.com/a/b/c"]
+)
 def test_text_that_names_no_queue(reference: str) -> None:
     assert parse_reference(reference) is None
 
