@@ -346,8 +346,13 @@ def encode_error(error: SqsError, request_id: str) -> HttpResponse:
         request_id: The request id, in the body and ``x-amzn-RequestId``.
 
     Returns:
-        A response with the error's status and an ``<ErrorResponse>`` body.
+        A response with the error's status and an ``<ErrorResponse>`` body;
+        ``UnknownOperationException`` (a request naming no action) is the bare
+        element ``<UnknownOperationException/>``, as SQS sends it (LocalStack's
+        AWS-validated ``TestSqsQueryApi.test_get_without_query_returns_unknown_operation``).
     """
+    if error.code == "UnknownOperationException":
+        return HttpResponse(error.status, _headers(request_id), b"<UnknownOperationException/>")
     fault = "Sender" if error.sender_fault else "Receiver"
     body = (
         f'<?xml version="1.0"?><ErrorResponse xmlns="{service_shapes().xml_namespace}"><Error>'

@@ -38,7 +38,10 @@ FAST = ServerLimits(idle_timeout_s=0.4, read_timeout_s=0.3, request_timeout_s=1.
 
 
 def code_of(reply: Reply) -> str:
-    return ET.fromstring(reply.body).findtext(f"{NS}Error/{NS}Code") or ""
+    root = ET.fromstring(reply.body)
+    if root.tag == "UnknownOperationException":  # SQS's bare element for a request that names no action
+        return root.tag
+    return root.findtext(f"{NS}Error/{NS}Code") or ""
 
 
 def rss_kib() -> int:
