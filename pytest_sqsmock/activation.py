@@ -43,7 +43,7 @@ class Activation:
     ) -> SqsServer:
         """Start an HTTP endpoint for the simulation; it stops when this activation does."""
         server = SqsServer(
-            self.simulation.dispatcher.dispatch,
+            self.simulation.dispatcher.serve,
             host=host,
             port=port,
             strict_auth=strict_auth,
@@ -51,6 +51,7 @@ class Activation:
             limits=limits,
         ).start()
         self._stack.callback(server.stop_quietly)
+        self._stack.callback(self.simulation.dispatcher.add_server(server.port))
         return server
 
     def route_responses(self, requests_mock: RequestsMock | None) -> None:

@@ -17,7 +17,8 @@ class RequestContext:
         region: The region of the endpoint that received the request.
         operation: The AWS operation name; access checks depend on it.
         protocol: The wire protocol; a few error texts differ by protocol.
-        endpoint: ``scheme://host`` of the request; queue URLs are built on it.
+        endpoint: ``scheme://host`` of the request, plus ``/<region>`` on the
+            loopback server (its queue URLs carry the region); queue URLs are built on it.
         sender_id: The principal id reported as the ``SenderId`` attribute.
         trace_header: The ``X-Amzn-Trace-Id`` request header, if any.
         path_queue_url: The queue URL the request was posted to, when it was

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +19,9 @@ from pytest_sqsmock.service.access.principals import account_for, sender_id_for
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parameter_value
+from pytest_sqsmock.transports.refusals import credential_of_another_region
 from pytest_sqsmock.wire.codec import (
+    DecodedRequest,
     decode_request,
     detect_protocol,
     encode_error,
@@ -59,6 +61,9 @@ class Dispatcher:
         self._default_account = default_account
         self._default_region = default_region
         self._record = record
+        # Ports of this simulation's loopback servers: in-process clients pointed at one
+        # (botocore's endpoint_url) are answered here, and must see the server's URLs.
+        self._server_ports: set[int] = set()
 
     @property
     def service(self) -> Service:
@@ -66,12 +71,44 @@ class Dispatcher:
         return self._service
 
     def dispatch(self, request: HttpRequest) -> HttpResponse:
-        """Answer one request exactly as SQS would."""
+        """Answer one request exactly as SQS would.
+
+        A request addressed to one of this simulation's servers (an in-process
+        client given its ``endpoint_url``) is answered as the server answers it.
+        """
+        return self._dispatch(request, regional_urls=self._addresses_a_server(request.url))
+
+    def add_server(self, port: int) -> Callable[[], None]:
+        """Note a loopback server of this simulation listening on ``port``; returns the undo."""
+        self._server_ports.add(port)
+        return lambda: self._server_ports.discard(port)
+
+    def _addresses_a_server(self, url: str) -> bool:
+        if not self._server_ports:
+            return False
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return False
+        return port in self._server_ports and _region_of_host(url) is None
+
+    def serve(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request to the loopback server: as :meth:`dispatch`, with queue URLs that carry the region.
+
+        One server stands for every region's endpoint, so its queue URLs are
+        ``http://<host>:<port>/<region>/<account>/<name>``: the same name in two
+        regions gives two URLs, as on AWS. A request sent to such a URL is a request
+        to that region's endpoint.
+        """
+        return self._dispatch(request, regional_urls=True)
+
+    def _dispatch(self, request: HttpRequest, *, regional_urls: bool) -> HttpResponse:
         request_id = new_request_id()
         protocol = detect_protocol(request)
         try:
             decoded = decode_request(request)
-            context = self.context_for(request, decoded.operation, decoded.protocol)
+            context = self._context(request, decoded, regional_urls=regional_urls)
         except SqsError as error:
             return encode_error(protocol, error, request_id)
         except ValueError:  # a URL that does not parse (urlsplit refuses it)
@@ -134,12 +171,31 @@ class Dispatcher:
         """Whether a long poll answered on the calling thread may block (instead of jumping virtual time)."""
         return not (isinstance(self._service.clock, VirtualClock) and self._service.on_driver_thread())
 
-    def context_for(self, request: HttpRequest, operation: str, protocol: Any) -> RequestContext:
-        """Caller and endpoint of a request: account from the access key, region from the signature."""
+    def _context(self, request: HttpRequest, decoded: DecodedRequest, *, regional_urls: bool) -> RequestContext:
+        region = decoded.path_region if regional_urls else None
+        context = self.context_for(request, decoded.operation, decoded.protocol, region=region)
+        if regional_urls:
+            return replace(context, endpoint=f"{context.endpoint}/{context.region}")
+        return context
+
+    def context_for(
+        self, request: HttpRequest, operation: str, protocol: Any, *, region: str | None = None
+    ) -> RequestContext:
+        """Caller and endpoint of a request: account from the access key, region from the signature.
+
+        ``region`` is the region of the endpoint the request was sent to when its
+        URL names one (a server's regional queue URL); a signature scoped to another
+        region is refused as AWS refuses a request sent to another region's host
+        (``SignatureDoesNotMatch``, "Credential should be scoped to a valid region").
+        """
         scope = signing_scope(request)
         access_key = scope.access_key_id if scope else None
         account_id = account_for(access_key, self._default_account)
-        region = scope.region if scope else _region_of_host(request.url) or self._default_region
+        if region is not None:
+            if scope is not None and scope.region != region:
+                raise credential_of_another_region(scope.region)
+        else:
+            region = scope.region if scope else _region_of_host(request.url) or self._default_region
         parts = urlsplit(request.url)
         return RequestContext(
             account_id=account_id,

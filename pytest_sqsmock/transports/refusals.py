@@ -48,6 +48,18 @@ def signature_does_not_match(detail: str = "") -> SqsError:
     return error_for_code("SignatureDoesNotMatch", f"{TABLE['SignatureDoesNotMatch'].message}{detail}")
 
 
+def credential_of_another_region(scope_region: str) -> SqsError:
+    """A signature scoped to another region than the endpoint's (a regional queue URL's).
+
+    AWS's text for a request sent to one region's SQS host with a credential scoped
+    to another, trailing space included (boto/boto#3688, aws/aws-sdk-cpp#93,
+    ixixi/fluent-plugin-sqs#50).
+    """
+    return error_for_code(
+        "SignatureDoesNotMatch", f"Credential should be scoped to a valid region, not '{scope_region}'. "
+    )
+
+
 def invalid_client_token_id() -> SqsError:
     """An access key id the simulation did not issue, under ``strict_auth``."""
     return error_for_code("InvalidClientTokenId")

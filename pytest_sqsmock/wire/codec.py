@@ -36,11 +36,14 @@ class DecodedRequest:
         operation: The AWS operation name (``SendMessage``).
         params: The input with AWS member names and Python values.
         protocol: The protocol the request used; answer in the same one.
+        path_region: The region of the queue URL the request was sent to, when
+            that URL carries one (a server's ``/<region>/<account>/<name>``).
     """
 
     operation: str
     params: dict[str, Any]
     protocol: Protocol
+    path_region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,9 @@ def detect_protocol(request: HttpRequest) -> Protocol:
 def decode_request(request: HttpRequest) -> DecodedRequest:
     """Decode an SQS request of either protocol.
 
-    A request sent to a queue URL (``/<account>/<name>``) without a
-    ``QueueUrl`` parameter gets that URL as ``QueueUrl``, as AWS does.
+    A request sent to a queue URL (``/<account>/<name>``, or a server's
+    ``/<region>/<account>/<name>``) without a ``QueueUrl`` parameter gets that
+    URL as ``QueueUrl``, as AWS does.
 
     Args:
         request: The HTTP request.
@@ -94,7 +98,7 @@ def decode_request(request: HttpRequest) -> DecodedRequest:
         operation, params = json_protocol.decode(request)
     else:
         operation, params = query_protocol.decode(request)
-    queue_url = _queue_url_of_path(request.url)
+    queue_url, path_region = _queue_url_of_path(request.url)
     if queue_url is not None:
         if protocol == "query" and operation in _NOT_ON_QUEUE_URL:
             raise sqs_errors.invalid_action(operation)
@@ -102,15 +106,21 @@ def decode_request(request: HttpRequest) -> DecodedRequest:
             input_shape = service_shapes().operations[operation].input
             if input_shape is not None and "QueueUrl" in input_shape.members:
                 params["QueueUrl"] = queue_url
-    return DecodedRequest(operation, params, protocol)
+    return DecodedRequest(operation, params, protocol, path_region)
 
 
-def _queue_url_of_path(url: str) -> str | None:
+def _queue_url_of_path(url: str) -> tuple[str | None, str | None]:
+    """The queue URL a request was sent to, and the region that URL carries.
+
+    ``/<account>/<name>`` on any host, or ``/<region>/<account>/<name>`` (the
+    loopback server's regional form); ``(None, None)`` for other paths.
+    """
     parts = urlsplit(url)
     segments = [segment for segment in parts.path.split("/") if segment]
-    if len(segments) != 2:
-        return None
-    return f"{parts.scheme}://{parts.netloc}/{segments[0]}/{segments[1]}"
+    if len(segments) not in (2, 3):
+        return None, None
+    region = segments[0] if len(segments) == 3 else None
+    return f"{parts.scheme}://{parts.netloc}/{'/'.join(segments)}", region
 
 
 def encode_result(

@@ -27,7 +27,7 @@ def test_isolated(sqs_mock, sqs_mock_server, n):
     # ... and through this worker's own server.
     remote = boto3.client("sqs", endpoint_url=sqs_mock_server.endpoint_url, region_name="us-east-1")
     remote_url = remote.get_queue_url(QueueName="shared-name")["QueueUrl"]
-    assert remote_url == f"{sqs_mock_server.endpoint_url}/123456789012/shared-name"
+    assert remote_url == f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/shared-name"
     [message] = remote.receive_message(QueueUrl=remote_url)["Messages"]
     assert message["Body"] == str(n)
     assert [c.operation for c in sqs_mock.calls] == [

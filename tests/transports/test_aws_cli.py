@@ -51,7 +51,7 @@ def aws(sqs_mock_server: SqsServer, tmp_path: Path) -> Any:
 
 def test_create_send_receive_delete(aws: Any, sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
     url = aws("create-queue", "--queue-name", "jobs")["QueueUrl"]
-    assert url == f"{sqs_mock_server.endpoint_url}/123456789012/jobs"
+    assert url == f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/jobs"
 
     attributes = json.dumps({"kind": {"DataType": "String", "StringValue": "greeting"}})
     sent = aws(

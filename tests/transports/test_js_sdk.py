@@ -90,7 +90,7 @@ def test_round_trip_with_digest_checks(node: str, sqs_mock: SqsMock, sqs_mock_se
     result: dict[str, Any] = json.loads(done.stdout)
 
     assert result["md5Checked"] is True
-    assert result["queueUrl"] == f"{sqs_mock_server.endpoint_url}/123456789012/js-jobs"
+    assert result["queueUrl"] == f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/js-jobs"
     assert result["batchOk"] == 2
     assert result["batchFailed"] == 0
     received = result["received"]
@@ -151,7 +151,7 @@ def test_signatures_made_by_the_sdk_verify(node: str, sqs_mock: SqsMock, sqs_moc
     keys = sqs_mock.credentials("111122223333")
     done = run_script(node, sqs_mock_server.endpoint_url, keys["aws_access_key_id"], keys["aws_secret_access_key"])
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["queueUrl"] == f"{sqs_mock_server.endpoint_url}/111122223333/js-jobs"
+    assert json.loads(done.stdout)["queueUrl"] == f"{sqs_mock_server.endpoint_url}/us-east-1/111122223333/js-jobs"
     assert {call.account_id for call in sqs_mock.calls} == {"111122223333"}
 
 

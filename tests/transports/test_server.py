@@ -49,7 +49,7 @@ def connection(sqs_mock_server: SqsServer) -> Iterator[http.client.HTTPConnectio
 def test_boto3_against_the_endpoint(sqs_mock: SqsMock, sqs_mock_server: SqsServer) -> None:
     sqs = client(sqs_mock_server, sqs_mock)
     url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
-    assert url == f"{sqs_mock_server.endpoint_url}/123456789012/jobs"
+    assert url == f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/jobs"
     sqs.send_message(QueueUrl=url, MessageBody="hello")
     [message] = sqs.receive_message(QueueUrl=url)["Messages"]
     assert message["Body"] == "hello"
@@ -63,8 +63,8 @@ def test_queue_urls_point_at_the_server(sqs_mock: SqsMock, sqs_mock_server: SqsS
     sqs.create_queue(QueueName="a")
     sqs_mock.create_queue("b")  # made by the helper: the server still names itself
     assert sqs.list_queues()["QueueUrls"] == [
-        f"{sqs_mock_server.endpoint_url}/123456789012/a",
-        f"{sqs_mock_server.endpoint_url}/123456789012/b",
+        f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/a",
+        f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/b",
     ]
     assert urlsplit(sqs.get_queue_url(QueueName="b")["QueueUrl"]).port == sqs_mock_server.port
 
@@ -195,7 +195,7 @@ for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSecon
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"{sqs_mock_server.endpoint_url}/123456789012/jobs"
+    assert done.stdout.strip() == f"{sqs_mock_server.endpoint_url}/us-east-1/123456789012/jobs"
     assert len(sqs_mock.queue("jobs")) == 0
     assert [m.body for m in sqs_mock.queue("done").visible] == ["HELLO"]
 
@@ -215,7 +215,7 @@ def test_serve_from_the_command_line() -> None:
                 aws_access_key_id="AKIDEXAMPLE",
                 aws_secret_access_key="secret",
             )
-            assert sqs.create_queue(QueueName="dev")["QueueUrl"] == f"{endpoint}/123456789012/dev"
+            assert sqs.create_queue(QueueName="dev")["QueueUrl"] == f"{endpoint}/us-east-1/123456789012/dev"
         finally:
             serve.send_signal(2)  # Ctrl-C
             _, stderr = serve.communicate(timeout=30)

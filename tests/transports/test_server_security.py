@@ -98,7 +98,7 @@ result = [url, error_of(lambda: wrong.delete_queue(QueueUrl=url))]
 """
     )
     url, error = in_subprocess(script, sqs_mock_server.endpoint_url, **sqs_mock.credentials("111122223333"))
-    assert url == f"{sqs_mock_server.endpoint_url}/111122223333/mine"
+    assert url == f"{sqs_mock_server.endpoint_url}/eu-west-1/111122223333/mine"
     code, message, status = error
     assert (code, status) == ("SignatureDoesNotMatch", 403)
     assert message.startswith("The request signature we calculated does not match the signature you provided.")
@@ -306,14 +306,14 @@ def test_loopback_names_are_served_and_kept_in_urls(sqs_mock_server: SqsServer, 
     name = host.format(port=sqs_mock_server.port)
     reply = raw(sqs_mock_server.port, name)
     assert reply.status == 200, reply.body
-    assert f"<QueueUrl>http://{name}/123456789012/owned</QueueUrl>".encode() in reply.body
+    assert f"<QueueUrl>http://{name}/us-east-1/123456789012/owned</QueueUrl>".encode() in reply.body
 
 
 def test_allowed_hosts_are_served(sqs_mock: SqsMock) -> None:
     server = sqs_mock.server(allowed_hosts=["host.docker.internal"])
     reply = raw(server.port, f"host.docker.internal:{server.port}")
     assert reply.status == 200, reply.body
-    assert f"http://host.docker.internal:{server.port}/123456789012/owned".encode() in reply.body
+    assert f"http://host.docker.internal:{server.port}/us-east-1/123456789012/owned".encode() in reply.body
     with pytest.raises(ValueError, match="without a port"):
         sqs_mock.server(allowed_hosts=["host.docker.internal:9324"])
 
@@ -322,7 +322,7 @@ def test_absolute_form_targets(sqs_mock: SqsMock, sqs_mock_server: SqsServer) ->
     port = sqs_mock_server.port
     reply = raw(port, f"127.0.0.1:{port}", target=f"http://localhost:{port}/")
     assert reply.status == 200, reply.body
-    assert f"<QueueUrl>http://localhost:{port}/123456789012/owned</QueueUrl>".encode() in reply.body
+    assert f"<QueueUrl>http://localhost:{port}/us-east-1/123456789012/owned</QueueUrl>".encode() in reply.body
     for target in (f"http://evil.example:{port}/", "https://127.0.0.1/", "*", "127.0.0.1:443", "relative/path"):
         refused = raw(port, f"127.0.0.1:{port}", target=target)
         assert (refused.status, xml_code(refused.body)) == (400, "InvalidHttpRequest"), target
