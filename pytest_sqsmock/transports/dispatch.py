@@ -23,7 +23,7 @@ from pytest_sqsmock.transports.refusals import credential_of_another_region
 from pytest_sqsmock.wire.codec import (
     DecodedRequest,
     decode_request,
-    detect_protocol,
+    detect_dialect,
     encode_error,
     encode_result,
     new_request_id,
@@ -105,7 +105,7 @@ class Dispatcher:
 
     def _dispatch(self, request: HttpRequest, *, regional_urls: bool) -> HttpResponse:
         request_id = new_request_id()
-        protocol = detect_protocol(request)
+        protocol = detect_dialect(request)
         try:
             decoded = decode_request(request)
             context = self._context(request, decoded, regional_urls=regional_urls)

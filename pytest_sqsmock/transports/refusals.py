@@ -1,7 +1,8 @@
 """The errors the loopback server answers with before (or instead of) the simulation.
 
 Every refusal is shaped as SQS shapes errors, in the request's protocol when its
-headers tell it (``X-Amz-Target``, ``Content-Type``), else as query/XML. Codes,
+headers tell it (``X-Amz-Target``, ``Content-Type``; ``Accept: application/json``
+for query's JSON rendering), else as query/XML. Codes,
 statuses and texts are AWS's where AWS's are known:
 
 - ``MissingAuthenticationToken`` (403, "Request is missing Authentication Token"):
@@ -27,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pytest_sqsmock.sqs_errors import TABLE, SqsError, error_for_code
-from pytest_sqsmock.wire.codec import Protocol, detect_protocol, encode_error, new_request_id
+from pytest_sqsmock.wire.codec import Dialect, detect_dialect, encode_error, new_request_id
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 SECURITY_README = "README#security"
@@ -102,11 +103,11 @@ def host_not_allowed(host: str) -> SqsError:
     )
 
 
-def protocol_of(headers: Mapping[str, str] | None) -> Protocol:
-    """The protocol to answer in: the request's when its headers tell it, else query/XML."""
+def protocol_of(headers: Mapping[str, str] | None) -> Dialect:
+    """The dialect to answer in: the request's when its headers tell it, else query/XML."""
     if not headers:
         return "query"
-    return detect_protocol(HttpRequest("POST", "http://127.0.0.1/", headers))
+    return detect_dialect(HttpRequest("POST", "http://127.0.0.1/", headers))
 
 
 def refusal(error: SqsError, headers: Mapping[str, str] | None = None) -> HttpResponse:

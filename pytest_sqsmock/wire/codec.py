@@ -17,11 +17,13 @@ from urllib.parse import parse_qsl, urlsplit
 from pytest_sqsmock import sqs_errors
 from pytest_sqsmock.ids import random_uuid
 from pytest_sqsmock.sqs_errors import SqsError
-from pytest_sqsmock.wire import json_protocol, query_protocol
+from pytest_sqsmock.wire import json_protocol, query_json, query_protocol
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 from pytest_sqsmock.wire.shapes import service_shapes
 
 Protocol = Literal["json", "query"]
+Dialect = Literal["json", "query", "query-json"]
+"""How to answer: awsJson1_0, query/XML, or query rendered as JSON (``Accept: application/json``)."""
 
 # Operations AWS refuses when a query request is sent to a queue URL (observed AWS behaviour).
 _NOT_ON_QUEUE_URL: Final = frozenset({"CreateQueue", "ListQueues"})
@@ -76,6 +78,22 @@ def detect_protocol(request: HttpRequest) -> Protocol:
     return "json" if content_type.lower().startswith(json_protocol.CONTENT_TYPE) else "query"
 
 
+def detect_dialect(request: HttpRequest) -> Dialect:
+    """Tell how to answer a request: its protocol, and for query whether it asks for JSON.
+
+    Args:
+        request: The HTTP request.
+
+    Returns:
+        ``"query-json"`` for a query request whose ``Accept`` header names
+        ``application/json``; else the request's protocol.
+    """
+    protocol = detect_protocol(request)
+    if protocol == "query" and "application/json" in (request.header("accept") or "").lower():
+        return "query-json"
+    return protocol
+
+
 def decode_request(request: HttpRequest) -> DecodedRequest:
     """Decode an SQS request of either protocol.
 
@@ -124,7 +142,7 @@ def _queue_url_of_path(url: str) -> tuple[str | None, str | None]:
 
 
 def encode_result(
-    protocol: Protocol,
+    protocol: Dialect,
     operation: str,
     result: Mapping[str, Any] | None,
     request_id: str,
@@ -132,7 +150,7 @@ def encode_result(
     """Encode a successful result in the request's protocol.
 
     Args:
-        protocol: ``"json"`` or ``"query"``, from :class:`DecodedRequest`.
+        protocol: ``"json"``, ``"query"`` or ``"query-json"`` (:func:`detect_dialect`).
         operation: The operation name.
         result: The output structure (AWS member names, Python values, ``bytes``
             for blobs), or ``None`` for operations without output.
@@ -143,14 +161,16 @@ def encode_result(
     """
     if protocol == "json":
         return json_protocol.encode_result(operation, result, request_id)
+    if protocol == "query-json":
+        return query_json.encode_result(operation, result, request_id)
     return query_protocol.encode_result(operation, result, request_id)
 
 
-def encode_error(protocol: Protocol, error: SqsError, request_id: str) -> HttpResponse:
+def encode_error(protocol: Dialect, error: SqsError, request_id: str) -> HttpResponse:
     """Encode an error in the request's protocol, exactly as SQS does.
 
     Args:
-        protocol: ``"json"`` or ``"query"``.
+        protocol: ``"json"``, ``"query"`` or ``"query-json"``.
         error: The error.
         request_id: The request id to report.
 
@@ -159,6 +179,8 @@ def encode_error(protocol: Protocol, error: SqsError, request_id: str) -> HttpRe
     """
     if protocol == "json":
         return json_protocol.encode_error(error, request_id)
+    if protocol == "query-json":
+        return query_json.encode_error(error, request_id)
     return query_protocol.encode_error(error, request_id)
 
 
