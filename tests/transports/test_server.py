@@ -156,6 +156,9 @@ def test_start_and_stop_fifty_times_leaks_nothing() -> None:
     with mock_sqs() as mock:
         server = mock.server()  # warm up: imports, the first thread pool, ...
         server.stop()
+        for thread in threading.enumerate():  # connections of earlier tests' servers still winding down
+            if thread.name.startswith("sqsmock-server "):
+                thread.join(timeout=10)
         fds, threads = open_fds(), set(threading.enumerate())
         ports = set()
         for _ in range(50):
