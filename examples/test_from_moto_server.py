@@ -10,5 +10,5 @@ def test_moto_server_becomes_sqs_mock_server(sqs_mock: SqsMock) -> None:
     sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=server.endpoint_url)
     url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody="over HTTP")
-    assert url == f"{server.endpoint_url}/123456789012/jobs"  # queue URLs point at the server
+    assert url == f"{server.endpoint_url}/us-east-1/123456789012/jobs"  # queue URLs point at the server, region first
     assert [m.body for m in sqs_mock.queue("jobs").visible] == ["over HTTP"]

@@ -127,8 +127,8 @@ def test_serve_prints_endpoint_and_keys_serves_the_account_and_stops_on_ctrl_c(
     assert served.account_id == "111122223333"
     assert served.keys_note == " (any other key stands for that account, unverified)"
     assert urls == {
-        "verified": f"{served.endpoint_url}/111122223333/dev",
-        "listed": f"{served.endpoint_url}/111122223333/dev",
+        "verified": f"{served.endpoint_url}/us-east-1/111122223333/dev",
+        "listed": f"{served.endpoint_url}/us-east-1/111122223333/dev",
     }
     assert stderr == "pytest_sqsmock: stopped\n"
     assert refused(served.port)  # the port is closed once it stopped

@@ -69,7 +69,7 @@ def test_an_ipv6_allowed_host_is_served_however_it_was_written(sqs_mock: SqsMock
     other = with_host(server.port, f"[fd00::6]:{server.port}")
 
     assert served.status == 200, served.body
-    assert f"<QueueUrl>http://[fd00::5]:{server.port}/123456789012/owned</QueueUrl>".encode() in served.body
+    assert f"<QueueUrl>http://[fd00::5]:{server.port}/us-east-1/123456789012/owned</QueueUrl>".encode() in served.body
     assert error_of(other)[:2] == (400, "InvalidHttpRequest")
 
 
