@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_sqsmock.billing import PriceTable, Usage
 from pytest_sqsmock.exceptions import (
     NetworkBlockedError,
     SqsMockAssertionError,
@@ -24,6 +25,7 @@ __all__ = [
     "Faults",
     "MessageView",
     "NetworkBlockedError",
+    "PriceTable",
     "QueueView",
     "SqsError",
     "SqsMock",
@@ -32,5 +34,6 @@ __all__ = [
     "SqsMockSecurityWarning",
     "SqsServer",
     "UnknownQueueError",
+    "Usage",
     "mock_sqs",
 ]

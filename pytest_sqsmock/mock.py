@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from pytest_sqsmock import assertions, driving, producers, seeding
+from pytest_sqsmock import assertions, billing, driving, producers, seeding
 from pytest_sqsmock.activation import Activation, Started, activate
 from pytest_sqsmock.clients import Clients, Credentials, credentials_for
 from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
@@ -314,6 +314,11 @@ class SqsMock:
         """Every SQS call the mock answered, oldest first; ``.filter()`` narrows it."""
         return self._simulation.journal.calls()
 
+    @property
+    def usage(self) -> billing.Usage:
+        """What the SQS calls so far would be billed, per queue and operation (README#usage-and-billing)."""
+        return self.simulation.usage()
+
     def assert_empty(self, queue: QueueRef, *, region: str | None = None, account_id: str | None = None) -> None:
         """Fail, showing the queue, unless it holds no message (visible, delayed or in flight)."""
         __tracebackhide__ = True
@@ -353,7 +358,7 @@ class SqsMock:
         )
 
     def reset(self) -> None:
-        """Remove every queue and message and forget the calls; time stays."""
+        """Remove every queue and message and forget the calls and their usage; time stays."""
         self.simulation.reset()
 
     # -- set-up helpers -------------------------------------------------------

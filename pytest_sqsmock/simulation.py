@@ -1,4 +1,4 @@
-"""One running simulation: the service, its clock, the call journal, the dispatcher, faults.
+"""One running simulation: the service, its clock, the call journal, the usage meter, the dispatcher, faults.
 
 Everything that drives or inspects a simulation (assertion helpers,
 ``run_until``, the Lambda trigger, set-up helpers, the failure report) is
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 from pytest_sqsmock import snapshots
+from pytest_sqsmock.billing import Usage, UsageMeter
 from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
 from pytest_sqsmock.faults.injection import Faults
@@ -21,7 +22,7 @@ from pytest_sqsmock.service.access.principals import access_key_for, sender_id_f
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.operations import OPERATIONS
-from pytest_sqsmock.transports.dispatch import Dispatcher
+from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
 from pytest_sqsmock.views import QueueView
 
 DEFAULT_REGION: Final = "us-east-1"
@@ -36,7 +37,7 @@ _NEEDS_VIRTUAL_CLOCK = (
 
 
 class Simulation:
-    """A simulated SQS with its clock, journal, dispatcher and faults.
+    """A simulated SQS with its clock, journal, usage meter, dispatcher and faults.
 
     Args:
         region: The default region (clients without one, and queue look-ups).
@@ -58,11 +59,21 @@ class Simulation:
         self.clock: Clock = VirtualClock(start_ms) if clock == "virtual" else SystemClock()
         self.service = Service(self.clock, OPERATIONS)
         self.journal = Journal()
+        self.meter = UsageMeter()
         self.dispatcher = Dispatcher(
-            self.service, default_account=account_id, default_region=region, record=self.journal.record
+            self.service, default_account=account_id, default_region=region, record=self._record
         )
         self.faults = Faults(self.service)
         self._travellers: list[Traveller] = []
+
+    def _record(self, exchange: Exchange) -> None:
+        """Every answered call, from every transport, goes to the journal and the usage meter."""
+        self.journal.record(exchange)
+        self.meter.record(exchange)
+
+    def usage(self) -> Usage:
+        """What the calls so far would be billed, per queue and operation."""
+        return self.meter.usage()
 
     # -- queues ---------------------------------------------------------------
 
@@ -90,8 +101,10 @@ class Simulation:
         return snapshots.every(self.service, region=region, account_id=account_id)
 
     def describe(self, *, messages_per_queue: int = 3) -> str:
-        """A readable summary of every queue: counts per state and the first messages."""
-        return snapshots.describe(self.views(), messages_per_queue=messages_per_queue)
+        """A readable summary of every queue (counts per state, the first messages) and, after calls, their usage."""
+        text = snapshots.describe(self.views(), messages_per_queue=messages_per_queue)
+        usage = self.usage()
+        return f"{text}\n{usage.summary()}" if usage.requests else text
 
     def queue_state(self, view: QueueView) -> tuple[int, int | None]:
         """How many messages the queue of ``view`` holds, and when the next one turns visible.
@@ -133,6 +146,7 @@ class Simulation:
             self.service.registry.clear()
             self.service.move_tasks.clear()
         self.journal.clear()
+        self.meter.clear()
 
     def close(self) -> None:
         """Release every waiting long poll; the state stays readable."""

@@ -21,6 +21,7 @@ DOCUMENTED_NAMES = [
     "Faults",
     "MessageView",
     "NetworkBlockedError",
+    "PriceTable",
     "QueueView",
     "SqsError",
     "SqsMock",
@@ -29,6 +30,7 @@ DOCUMENTED_NAMES = [
     "SqsMockSecurityWarning",
     "SqsServer",
     "UnknownQueueError",
+    "Usage",
     "mock_sqs",
 ]
 
@@ -56,7 +58,7 @@ FLOORS: dict[str, int] = {
     # What SqsMock delegates to, each written against the simulation.
     **dict.fromkeys(["activation", "decorating", "assertions", "driving", "seeding", "lambda_trigger", "producers"], 7),
     "simulation": 6,
-    **dict.fromkeys(["journal", "faults", "snapshots"], 5),
+    **dict.fromkeys(["journal", "faults", "snapshots", "billing"], 5),
     **dict.fromkeys(["transports", "references", "lambda_events", "environment", "clients"], 4),
     **dict.fromkeys(["service", "wire"], 3),
     "views": 2,

@@ -1,0 +1,153 @@
+"""What each answered call would be billed, fed by the dispatcher's recorder as the journal is.
+
+Amazon SQS bills per request, and each 64 KiB chunk of a request's payload as one
+request (a 256 KiB batch is four; ten small messages in one batch are one). The
+payload we count is what SQS counts toward a message's size: the UTF-8 body plus each
+message attribute's name, data type and value. SendMessage and SendMessageBatch carry
+it in (all entries together); ReceiveMessage carries the messages it returns out.
+Every other operation is one billable request. README#usage-and-billing lists what
+AWS documents and what we could not confirm.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, NamedTuple
+
+from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
+from pytest_sqsmock.model.addresses import split_arn, split_queue_url
+from pytest_sqsmock.transports.dispatch import Exchange
+
+CHUNK_BYTES: Final = 65_536
+"""One billable request per started 64 KiB (65,536 bytes) of payload."""
+
+_SENT_IN: Final = frozenset({"SendMessage", "SendMessageBatch"})
+_COUNTED: Final = {  # operation -> where its result lists the messages it acted on (None: one message)
+    "SendMessage": None,
+    "DeleteMessage": None,
+    "ChangeMessageVisibility": None,
+    "SendMessageBatch": "Successful",
+    "DeleteMessageBatch": "Successful",
+    "ChangeMessageVisibilityBatch": "Successful",
+    "ReceiveMessage": "Messages",
+}
+
+
+class QueueKey(NamedTuple):
+    """Where a queue lives; ``name`` is ``""`` for calls that name no queue (ListQueues)."""
+
+    account_id: str
+    region: str
+    name: str
+
+
+class UsageMeter:
+    """Keeps answered calls cheaply on the hot path; counts them when usage is read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[Exchange] = []
+        self._counts: dict[tuple[QueueKey, str], OperationUsage] = {}
+
+    def record(self, exchange: Exchange) -> None:
+        """Keep one answered call (a dispatcher recorder, beside the journal's)."""
+        with self._lock:
+            self._pending.append(exchange)
+
+    def usage(self) -> Usage:
+        """What every call so far would be billed, per queue and operation."""
+        with self._lock:
+            for exchange in self._pending:
+                key = (queue_of(exchange), exchange.operation)
+                self._counts[key] = self._counts.get(key, OperationUsage()) + measure(exchange)
+            self._pending.clear()
+            counts = dict(self._counts)
+        queues: dict[QueueKey, dict[str, OperationUsage]] = {}
+        for (queue, operation), usage in counts.items():
+            queues.setdefault(queue, {})[operation] = usage
+        return Usage.of(
+            QueueUsage(name=key.name or None, account_id=key.account_id, region=key.region, operations=ops)
+            for key, ops in sorted(queues.items())
+        )
+
+    def clear(self) -> None:
+        """Forget every call."""
+        with self._lock:
+            self._pending.clear()
+            self._counts.clear()
+
+
+def queue_of(exchange: Exchange) -> QueueKey:
+    """The queue a call named: by ``QueueUrl``, ``QueueName`` or ``SourceArn``, in the caller's account and region."""
+    params, context = exchange.params, exchange.context
+    url = params.get("QueueUrl", context.path_queue_url)
+    if isinstance(url, str) and (parts := split_queue_url(url)) is not None:
+        # SQS looks a queue up in the region of the endpoint called, whatever host the URL names.
+        return QueueKey(parts[0] or context.account_id, context.region, parts[1])
+    name = params.get("QueueName")
+    if isinstance(name, str):
+        return QueueKey(str(params.get("QueueOwnerAWSAccountId") or context.account_id), context.region, name)
+    arn = params.get("SourceArn")
+    if isinstance(arn, str) and (where := split_arn(arn)) is not None:
+        return QueueKey(where[1], where[0], where[2])
+    return QueueKey(context.account_id, context.region, "")
+
+
+def measure(exchange: Exchange) -> OperationUsage:
+    """One call's requests, billable requests, messages, empty receives and payload bytes."""
+    operation, result = exchange.operation, exchange.result
+    bytes_in = _sent_bytes(operation, exchange.params) if operation in _SENT_IN else 0
+    bytes_out = 0
+    empty = empty_unwaited = 0
+    if operation == "ReceiveMessage" and result is not None:
+        bytes_out = sum(_message_bytes(message) for message in result.get("Messages") or ())
+        if not result.get("Messages"):
+            empty = 1
+            # A long poll on an empty queue waits before answering; a short poll answers at once.
+            empty_unwaited = int(exchange.ended_ms is None or exchange.ended_ms <= exchange.time_ms)
+    payload = bytes_in + bytes_out
+    queue_region = queue_of(exchange).region
+    return OperationUsage(
+        requests=1,
+        billable_requests=max(1, -(-payload // CHUNK_BYTES)),
+        failed=int(exchange.error is not None),
+        messages=_messages(operation, result),
+        empty_receives=empty,
+        empty_receives_without_wait=empty_unwaited,
+        bytes_in=bytes_in,
+        bytes_out=bytes_out,
+        # A transfer crosses regions when the queue is not in the region the caller called; the
+        # simulation serves message calls only from the called region, so this stays 0 for them.
+        cross_region_bytes=payload if queue_region != exchange.context.region else 0,
+    )
+
+
+def _messages(operation: str, result: Mapping[str, Any] | None) -> int:
+    if result is None or operation not in _COUNTED:
+        return 0
+    field = _COUNTED[operation]
+    return 1 if field is None else len(result.get(field) or ())
+
+
+def _sent_bytes(operation: str, params: Mapping[str, Any]) -> int:
+    entries: Iterable[Any] = (params.get("Entries") or ()) if operation == "SendMessageBatch" else (params,)
+    return sum(_message_bytes(entry) for entry in entries if isinstance(entry, Mapping))
+
+
+def _message_bytes(message: Mapping[str, Any]) -> int:
+    """UTF-8 body plus each attribute's name, data type and value, as SQS sizes a message."""
+    size = _size(message.get("MessageBody", message.get("Body")))
+    attributes = message.get("MessageAttributes")
+    if isinstance(attributes, Mapping):
+        for name, value in attributes.items():
+            if isinstance(value, Mapping):
+                size += _size(name) + _size(value.get("DataType"))
+                size += _size(value.get("BinaryValue", value.get("StringValue")))
+    return size
+
+
+def _size(value: object) -> int:
+    if isinstance(value, bytes):
+        return len(value)
+    return len(value.encode("utf-8", "surrogatepass")) if isinstance(value, str) else 0
