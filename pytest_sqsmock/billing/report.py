@@ -125,6 +125,11 @@ class QueueUsage(_Totals):
         fifo = sum(u.billable_requests for name, u in self.operations.items() if self.fifo and name in FIFO_RATED)
         return self.billable_requests - fifo, fifo
 
+    def estimate(self, prices: PriceTable | None = None, *, per_month: int = 1) -> Estimate:
+        """What this queue's traffic would cost if it happened ``per_month`` times a month (see :meth:`Usage.estimate`)."""
+        standard, fifo = self._split()
+        return estimate(standard, fifo, prices=prices or PriceTable(), per_month=per_month)
+
     def _lines(self) -> list[str]:
         kind = "FIFO" if self.fifo else "standard"
         where = f"queue {self.name!r}" if self.name else "calls naming no queue"
