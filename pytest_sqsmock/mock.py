@@ -143,9 +143,14 @@ class SqsMock:
             passthrough=self.passthrough,
         )
 
+    def _running(self, what: str) -> Activation:
+        if self._activation is None:
+            raise SqsMockError(f"start the mock before {what}")
+        return self._activation
+
     def _owner(self) -> str:
-        where = f"the sqs_mock ({self.region}, {self.account_id})"
-        return where if self.test_name is None else f"{where} of {self.test_name}"
+        test = "" if self.test_name is None else f" of {self.test_name}"
+        return f"the sqs_mock ({self.region}, {self.account_id}){test}"
 
     def _new_simulation(self) -> Simulation:
         start_ms = None if self._start is None else to_ms(self._start)
@@ -191,12 +196,7 @@ class SqsMock:
         Raises:
             ValueError: ``when`` is before :attr:`now`.
         """
-        target_ms = to_ms(when)
-        if target_ms < self._simulation.now_ms:
-            raise ValueError(
-                f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({self.now.isoformat()})"
-            )
-        self.simulation.advance_to(target_ms)
+        self.simulation.travel_to(when)
 
     def drive(self, traveller: Traveller) -> Traveller:
         """Make application code see virtual time: ``advance()`` moves ``traveller`` too.
@@ -205,8 +205,7 @@ class SqsMock:
         traveller of ``time_machine.travel(...).start()``: anything with a
         ``move_to(datetime)`` method. It moves to :attr:`now` at once.
         """
-        self._simulation.follow(traveller)
-        return traveller
+        return self._simulation.follow(traveller)
 
     def run_until(
         self,
@@ -287,9 +286,7 @@ class SqsMock:
             SqsMockAssertionError: they did not park in time (the message lists each consumer and its last call).
         """
         __tracebackhide__ = True
-        service = self.simulation.service
-        with service.lock:
-            service.await_settled(consumers, timeout)
+        self.simulation.wait_until_parked(consumers, timeout)
 
     # -- looking inside -------------------------------------------------------
 
@@ -466,9 +463,7 @@ class SqsMock:
                 and ``[::1]`` (a container's name for the host, say).
             limits: Connection, time and size bounds (``ServerLimits``).
         """
-        if self._activation is None:
-            raise SqsMockError("start the mock before its server")
-        return self._activation.serve(
+        return self._running("its server").serve(
             host=host, port=port, strict_auth=strict_auth, allowed_hosts=allowed_hosts, limits=limits
         )
 
@@ -484,9 +479,7 @@ class SqsMock:
             requests_mock: The ``responses.RequestsMock`` (default: the
                 module-level one ``@responses.activate`` and ``responses.add`` use).
         """
-        if self._activation is None:
-            raise SqsMockError("start the mock before routing responses to it")
-        self._activation.route_responses(requests_mock)
+        self._running("routing responses to it").route_responses(requests_mock)
 
     def lambda_trigger(
         self,

@@ -8,11 +8,12 @@ delegates to it.
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from datetime import datetime
+from typing import Any, Final, Literal, TypeVar
 
 from pytest_sqsmock import snapshots
 from pytest_sqsmock.billing import Usage, UsageMeter
-from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime
+from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime, to_ms
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
 from pytest_sqsmock.faults.injection import Faults
 from pytest_sqsmock.journal import Journal
@@ -29,6 +30,7 @@ DEFAULT_REGION: Final = "us-east-1"
 DEFAULT_ACCOUNT_ID: Final = "123456789012"
 
 ClockName = Literal["virtual", "system"]
+T = TypeVar("T", bound=Traveller)
 
 _NEEDS_VIRTUAL_CLOCK = (
     "{what}: only under clock='virtual'; under clock='system' move time with freezegun or time-machine "
@@ -179,17 +181,35 @@ class Simulation:
         self.service.advance_to(target_ms)
         self.time_moved()
 
-    def follow(self, traveller: Traveller) -> None:
-        """Move ``traveller`` (freezegun, time-machine) with virtual time from now on."""
+    def follow(self, traveller: T) -> T:
+        """Move ``traveller`` (freezegun, time-machine) with virtual time from now on; returns it."""
         self.require_virtual_clock("drive()")
         self._travellers.append(traveller)
         traveller.move_to(to_datetime(self.now_ms))
+        return traveller
+
+    def travel_to(self, when: datetime) -> None:
+        """Move virtual time forward to ``when`` (naive: UTC).
+
+        Raises:
+            ValueError: ``when`` is before now.
+        """
+        target_ms = to_ms(when)
+        if target_ms < self.now_ms:
+            now = to_datetime(self.now_ms).isoformat()
+            raise ValueError(f"travel_to() cannot move time backwards: {when.isoformat()} is before now ({now})")
+        self.advance_to(target_ms)
 
     def time_moved(self) -> None:
         """Bring every traveller to the simulation's time."""
         now = to_datetime(self.now_ms)
         for traveller in self._travellers:
             traveller.move_to(now)
+
+    def wait_until_parked(self, consumers: int, timeout: float) -> None:
+        """Block until every consumer is parked and ``consumers`` long polls wait (see SqsMock.wait_until_parked)."""
+        with self.service.lock:
+            self.service.await_settled(consumers, timeout)
 
     def state_signature(self) -> tuple[tuple[str, int, int, int], ...]:
         """Per queue: ARN and its visible, delayed and in-flight counts (tells whether anything happened)."""
