@@ -4,8 +4,10 @@ Messages wait in three heaps with lazy deletion (model/timers.py):
 ``_visible`` by send order (what a receive takes next), ``_timers`` by the
 moment a delayed or in-flight message becomes visible, and ``_retention`` by
 enqueue time. A FIFO queue delivers through its message groups instead of
-``_visible`` (model/fifo.py). Nothing scans all messages except purge, a FIFO
-queue's DelaySeconds change and the views.
+``_visible`` (model/fifo.py). A standard queue that was sent a MessageGroupId
+keeps those messages per tenant instead (model/fairness.py: fair queues);
+``_visible`` then holds the messages without a group. Nothing scans all
+messages except purge, a FIFO queue's DelaySeconds change and the views.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from pytest_sqsmock.model.fairness import Fairness, TenantFigures
 from pytest_sqsmock.model.fifo import (
     Deduplication,
     FifoGroups,
@@ -68,6 +71,10 @@ class Queue:
         self._timers = MessageHeap()
         self._retention = MessageHeap(follow_state=False)
         self._next_seq = 0
+        # The latest moment caught up to: when a delete ends a message's processing.
+        self._now_ms = now_ms
+        # Standard queues, from the first message with a MessageGroupId on (fair queues).
+        self.fairness: Fairness | None = None
         # Fault injection (reorder): a standard queue's receive order, by send order when None.
         self.order_key: Callable[[int], int] | None = None
         # FIFO only. The deduplication scope is fixed at creation (observed AWS behaviour).
@@ -83,6 +90,7 @@ class Queue:
 
     def catch_up(self, now_ms: int) -> None:
         """Apply every expiry and state change due at or before ``now_ms``."""
+        self._now_ms = now_ms
         retention_ms = self.settings.retention_s * 1000
         while (entry := self._retention.peek()) is not None and entry[0] + retention_ms <= now_ms:
             self._remove(entry[3])
@@ -123,6 +131,10 @@ class Queue:
         if self.groups is not None:
             message.sequence_number = sequence_number(message.seq)
             self.groups.append(message)
+        elif message.group_id is not None:
+            if self.fairness is None:
+                self.fairness = Fairness()
+            self.fairness.sent(message.group_id, now_ms)
         self.messages[message.message_id] = message
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
@@ -145,6 +157,7 @@ class Queue:
         self._timers.clear()
         self._retention.clear()
         self.counts = {"delayed": 0, "visible": 0, "in_flight": 0}
+        self.fairness = None
         if self.groups is not None:
             self.groups.clear()
         if self.deduplication is not None:
@@ -181,8 +194,8 @@ class Queue:
         visible_at = now_ms + visibility_timeout_s * 1000
         taken: list[Message] = []
         if self.groups is None:
-            while len(taken) < limit and (entry := self._visible.pop()) is not None:
-                message = entry[3]
+            pick = self._pick_visible if self.fairness is None else self._fair_picker(now_ms)
+            while len(taken) < limit and (message := pick()) is not None:
                 if (
                     max_receives is not None
                     and message.receive_count >= max_receives
@@ -236,9 +249,11 @@ class Queue:
             raise ValueError("a FIFO queue delivers in order")
         self.order_key = key
         self._visible.clear()
+        if self.fairness is not None:
+            self.fairness.clear_visible()
         for message in self.messages.values():
             if message.state == "visible":
-                self._visible.push(self._visible_key(message), message, self.counts["visible"])
+                self._push_visible(message)
 
     def retry_receive(self, attempt: ReceiveAttempt, *, now_ms: int, visibility_timeout_s: int) -> bool:
         """Repeat a FIFO receive for its ReceiveRequestAttemptId (SQS API Reference, ReceiveMessage).
@@ -287,6 +302,12 @@ class Queue:
             None if key is None else [key(m.seq) for m in messages],
         )
 
+    def tenant_figures(self, now_ms: int) -> list[TenantFigures]:
+        """Each tenant's figures (fair queues); empty for FIFO queues and queues never sent a group id."""
+        if self.fairness is None:
+            return []
+        return self.fairness.figures(in_flight=self.counts["in_flight"], now_ms=now_ms)
+
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
         """Replace the settings (SetQueueAttributes).
 
@@ -328,12 +349,27 @@ class Queue:
         message.state = state
         message.visible_at_ms = at_ms
         self.counts[state] += 1
+        if self.fairness is not None and message.group_id is not None:
+            self.fairness.entered(message.group_id, state)
         self._schedule(message)
 
     def _set_state(self, message: Message, state: MessageState, at_ms: int) -> None:
         self.counts[message.state] -= 1
+        if self.fairness is not None:
+            self._leave_tenant(message, state, at_ms)
         message.generation += 1
         self._enter(message, state, at_ms)
+
+    def _leave_tenant(self, message: Message, state: MessageState | None, at_ms: int) -> None:
+        """Count a state change (``state`` None: removal) in the message's tenant (fair queues)."""
+        fairness = self.fairness
+        if fairness is None:  # pragma: no cover - callers check
+            return
+        if message.state == "in_flight" and state != "in_flight":
+            # Processing ends: deleted, visible again, or dead-lettered (an extension does not end it).
+            fairness.processed(message.group_id, at_ms - message.received_at_ms, at_ms)
+        if message.group_id is not None:
+            fairness.left(message.group_id, message.state)
 
     def _schedule(self, message: Message) -> None:
         if message.state != "visible":
@@ -343,14 +379,26 @@ class Queue:
                 self.counts["delayed"] + self.counts["in_flight"],
             )
         elif self.groups is None:
-            key = message.seq if self.order_key is None else self.order_key(message.seq)
-            self._visible.push(key, message, self.counts["visible"])
+            self._push_visible(message)
         if self.groups is not None:
             self.groups.refresh(message)
 
-    def _visible_key(self, message: Message) -> int:
-        key = self.order_key
-        return message.seq if key is None else key(message.seq)
+    def _push_visible(self, message: Message) -> None:
+        key = message.seq if self.order_key is None else self.order_key(message.seq)
+        if self.fairness is not None and message.group_id is not None:
+            self.fairness.push(message, key)
+        else:
+            self._visible.push(key, message, self.counts["visible"])
+
+    def _pick_visible(self) -> Message | None:
+        entry = self._visible.pop()
+        return None if entry is None else entry[3]
+
+    def _fair_picker(self, now_ms: int) -> Callable[[], Message | None]:
+        fairness = self.fairness
+        if fairness is None:  # pragma: no cover - callers check
+            return self._pick_visible
+        return lambda: fairness.take_next(self._visible, in_flight=self.counts["in_flight"], now_ms=now_ms)
 
     def _take(self, message: Message, now_ms: int, visible_at_ms: int) -> None:
         message.receive_count += 1
@@ -363,6 +411,8 @@ class Queue:
     def _remove(self, message: Message) -> None:
         message.removed = True
         self.counts[message.state] -= 1
+        if self.fairness is not None:
+            self._leave_tenant(message, None, max(self._now_ms, message.received_at_ms))
         del self.messages[message.message_id]
         if self.groups is not None:
             self.groups.remove(message)
