@@ -9,7 +9,7 @@ from pytest_sqsmock.references import QueueRef, address_of
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.operations.queues import dynamic_attributes
 from pytest_sqsmock.service.rules.queue_attributes import render_attributes
-from pytest_sqsmock.views import QueueView
+from pytest_sqsmock.views import QueueView, TenantView
 
 Coordinates = tuple[str, str, str]  # (account_id, name, region)
 
@@ -70,6 +70,17 @@ def view_of(service: Service, queue: Queue, seen: set[str] | None = None) -> Que
         attributes=render_attributes(queue.settings, ["All"], dynamic=dynamic_attributes(queue)),
         tags=dict(queue.tags),
         dead_letter_queue=dead_letter,
+        tenants={
+            figures.group_id: TenantView(
+                group_id=figures.group_id,
+                visible=figures.visible,
+                delayed=figures.delayed,
+                in_flight=figures.in_flight,
+                processing_ms=figures.processing_ms,
+                noisy=figures.noisy,
+            )
+            for figures in queue.tenant_figures(service.now_ms())
+        },
         _taken=queue.message_states(),
         _counts=dict(queue.counts),
     )

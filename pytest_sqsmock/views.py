@@ -108,6 +108,34 @@ class MessageView:
 
 
 @dataclass(frozen=True)
+class TenantView:
+    """One tenant (message group) of a standard queue, as fair queues see it.
+
+    SQS Developer Guide, "How Amazon SQS fair queues work": a tenant is noisy when it
+    holds more than 10 % of the queue's in-flight messages and at least 30 of its own,
+    or more than 10 % of recent consumer processing time; receives then prefer quiet
+    tenants' messages. Messages without a group are tenants of one and are not listed.
+
+    Attributes:
+        group_id: The ``MessageGroupId``.
+        visible: Its messages a receive could return now (its backlog).
+        delayed: Its messages still inside their delay.
+        in_flight: Its received messages not yet deleted or visible again.
+        processing_ms: Virtual time consumers held its messages (receive to delete,
+            to ChangeMessageVisibility 0 or to the timeout's end), counting what
+            ended in the last 5 minutes.
+        noisy: Whether receives currently deliver other tenants' messages first.
+    """
+
+    group_id: str
+    visible: int
+    delayed: int
+    in_flight: int
+    processing_ms: int
+    noisy: bool
+
+
+@dataclass(frozen=True)
 class QueueView:
     """One queue and every message it holds, as of when the view was taken.
 
@@ -121,6 +149,9 @@ class QueueView:
         attributes: Exactly what GetQueueAttributes ``All`` returns.
         tags: The queue's tags.
         dead_letter_queue: A view of the queue its RedrivePolicy targets, if any.
+        tenants: A standard queue's message groups by group id, with their counts
+            and noisy flag (fair queues); empty for FIFO queues and queues never
+            sent a ``MessageGroupId``.
     """
 
     name: str
@@ -132,6 +163,7 @@ class QueueView:
     attributes: dict[str, str]
     tags: dict[str, str]
     dead_letter_queue: QueueView | None
+    tenants: dict[str, TenantView]
     # Each message's changing fields as they were when the view was taken (see the module docstring).
     _taken: MessageStates = field(repr=False, compare=False)
     # Messages per state, from the queue's own counters.
