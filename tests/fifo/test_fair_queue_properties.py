@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from pytest_sqsmock import SqsMock
 
+from .fifo_support import system_attribute_names
+
 _queue_numbers = itertools.count()
 
 Op = tuple[Any, ...]
@@ -92,7 +94,7 @@ def _receive_one_checked(sqs: Any, sqs_mock: SqsMock, name: str, url: str, *, vi
         QueueUrl=url,
         MaxNumberOfMessages=1,
         VisibilityTimeout=visibility,
-        MessageSystemAttributeNames=["MessageGroupId"],
+        **system_attribute_names(sqs, ["MessageGroupId"]),
     ).get("Messages", [])
     if not messages:
         assert not view.visible
