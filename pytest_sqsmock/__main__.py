@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import threading
 import warnings
@@ -19,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve a simulated SQS over HTTP until interrupted")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=9324, help="port, 0 for any free one (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=9324, help="port, 0 for any free one (default: %(default)s)")
     serve.add_argument("--region", default=DEFAULT_REGION, help="default region (default: %(default)s)")
     serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="default account (default: %(default)s)")
     serve.add_argument(
@@ -45,8 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             except OSError as error:  # the port is taken, or the address is not this machine's
                 print(
-                    f"pytest_sqsmock: cannot listen on {args.host}:{args.port}: "
-                    f"{os.strerror(error.errno) if error.errno else error} "
+                    f"pytest_sqsmock: cannot listen on {args.host}:{args.port}: {_reason(error)} "
                     "(pick another with --port, or --port 0 for any free one)",
                     file=sys.stderr,
                 )
@@ -69,6 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("pytest_sqsmock: stopped", file=sys.stderr)
     return 0
+
+
+def _port(text: str) -> int:
+    """A TCP port number (0: any free one); argparse reports anything else in one line."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
+def _reason(error: OSError) -> str:
+    # A failed name lookup (socket.gaierror) carries getaddrinfo's own negative code and text.
+    if isinstance(error, socket.gaierror) or not error.errno:
+        return str(error.strerror or error)
+    return os.strerror(error.errno)
 
 
 if __name__ == "__main__":

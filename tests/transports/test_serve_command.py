@@ -255,3 +255,30 @@ def test_serve_needs_a_command(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert info.value.code == 2  # argparse's usage error
     assert "the following arguments are required: command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_serve_refuses_what_is_not_a_port_in_one_line(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--port", port])
+
+    assert exited.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("python -m pytest_sqsmock serve: error: argument --port:")
+    assert "is not a port number" in error
+
+
+def test_serve_on_a_host_name_that_does_not_resolve_names_the_lookup_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_such_name(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # nothing is looked up for real
+    status = cli.main(["serve", "--host", "sqs.invalid", "--port", "0"])
+
+    assert status == 2
+    assert capsys.readouterr().err == (
+        "pytest_sqsmock: cannot listen on sqs.invalid:0: Name or service not known "
+        "(pick another with --port, or --port 0 for any free one)\n"
+    )
