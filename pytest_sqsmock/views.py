@@ -96,7 +96,7 @@ class MessageView:
             message_id=message.message_id,
             body=message.body,
             message_attributes={name: value.to_aws() for name, value in message.attributes.items()},
-            system_attributes=message.system_attributes_for_receive(receive_count, first_receive_at_ms),
+            system_attributes=message.system_attributes_as_of(receive_count, first_receive_at_ms),
             receive_count=receive_count,
             group_id=message.group_id,
             deduplication_id=message.deduplication_id,

@@ -50,21 +50,17 @@ class Message:
     generation: int = 0
     removed: bool = False
 
-    def system_attributes_for_receive(
-        self, receive_count: int | None = None, first_receive_at_ms: int | None = None
-    ) -> dict[str, str]:
-        """Every receive-side system attribute that applies to this message.
+    def system_attributes_for_receive(self) -> dict[str, str]:
+        """Every receive-side system attribute that applies to this message now."""
+        return self.system_attributes_as_of(self.receive_count, self.first_receive_at_ms)
 
-        ``receive_count`` and ``first_receive_at_ms`` replace the message's own
-        counters (a view shows them as they were when it was taken).
-        """
-        count = self.receive_count if receive_count is None else receive_count
-        first = self.first_receive_at_ms if first_receive_at_ms is None else first_receive_at_ms
+    def system_attributes_as_of(self, receive_count: int, first_receive_at_ms: int | None) -> dict[str, str]:
+        """The receive-side system attributes with these counters (a view's, taken earlier)."""
         attributes = {
             "SenderId": self.sender_id,
             "SentTimestamp": str(self.sent_at_ms),
-            "ApproximateReceiveCount": str(count),
-            "ApproximateFirstReceiveTimestamp": str(first or self.sent_at_ms),
+            "ApproximateReceiveCount": str(receive_count),
+            "ApproximateFirstReceiveTimestamp": str(first_receive_at_ms or self.sent_at_ms),
         }
         trace = self.system_attributes.get("AWSTraceHeader")
         if trace is not None and trace.string_value is not None:

@@ -318,3 +318,19 @@ def test_dead_letter_queue_view_after_a_move(sqs: Any, sqs_mock: SqsMock) -> Non
     [moved] = view.dead_letter_queue.visible
     assert moved.body == "retry me"
     assert moved.system_attributes["DeadLetterQueueSourceArn"] == arn_of("source")
+
+
+def test_a_view_read_after_a_receive_shows_the_message_as_it_was_when_taken(sqs: Any, sqs_mock: SqsMock) -> None:
+    # A view copies the changing fields when it is taken and builds its messages when first read.
+    url = sqs.create_queue(QueueName="snapshot")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="m")
+    before = sqs_mock.queue("snapshot")
+    sqs_mock.advance(5)
+    sqs.receive_message(QueueUrl=url)
+
+    [message] = before.messages
+    assert (message.state, message.receive_count) == ("visible", 0)
+    assert message.system_attributes["ApproximateReceiveCount"] == "0"
+    assert message.system_attributes["ApproximateFirstReceiveTimestamp"] == message.system_attributes["SentTimestamp"]
+    [now] = sqs_mock.queue("snapshot").messages
+    assert now.system_attributes["ApproximateFirstReceiveTimestamp"] != now.system_attributes["SentTimestamp"]
