@@ -550,7 +550,7 @@ class SqsMock:
         ``sqs_mock.producers.sns("orders", message, topic="order-events")``; see
         :class:`pytest_sqsmock.producers.Producers`.
         """
-        return producers.Producers(self.simulation, self.send)
+        return producers.Producers(self.simulation)
 
 
 # Mocks started and not yet stopped: SqsMock.current() is the newest.

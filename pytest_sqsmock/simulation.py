@@ -9,7 +9,7 @@ delegates to it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 from pytest_sqsmock import snapshots
 from pytest_sqsmock.billing import Usage, UsageMeter
@@ -36,6 +36,15 @@ _NEEDS_VIRTUAL_CLOCK = (
     "{what}: only under clock='virtual'; under clock='system' move time with freezegun or time-machine "
     "(README#controlling-time)"
 )
+
+
+class QueueIdentity(NamedTuple):
+    """A queue's name, place and kind: what a set-up helper needs, without taking a view."""
+
+    name: str
+    account_id: str
+    region: str
+    fifo: bool
 
 
 class Simulation:
@@ -89,6 +98,16 @@ class Simulation:
         """
         default = (self.account_id, "", self.region)
         return snapshots.coordinates(queue, region=region, account_id=account_id, default=default)
+
+    def identify(self, queue: QueueRef, region: str | None = None, account_id: str | None = None) -> QueueIdentity:
+        """Which existing queue a reference names, without copying its messages as a view does.
+
+        Raises:
+            UnknownQueueError: no such queue; the message lists the queues that exist.
+        """
+        with self.service.lock:
+            found = snapshots.queue_at(self.service, self.locate(queue, region, account_id))
+            return QueueIdentity(found.name, found.account_id, found.region, found.settings.fifo)
 
     def view(self, queue: QueueRef, region: str | None = None, account_id: str | None = None) -> QueueView:
         """A snapshot of one queue.

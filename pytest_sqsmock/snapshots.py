@@ -34,13 +34,22 @@ def find(service: Service, where: Coordinates) -> QueueView:
     Raises:
         UnknownQueueError: there is none; the message lists the queues that exist.
     """
-    account, name, region = where
     with service.lock:
-        service.catch_up_tasks()
-        queue = service.registry.find(account, region, name)
-        if queue is None:
-            raise UnknownQueueError(_unknown_queue_message(service, name, account, region))
-        return view_of(service, queue)
+        return view_of(service, queue_at(service, where))
+
+
+def queue_at(service: Service, where: Coordinates) -> Queue:
+    """The queue at ``where`` (the simulation's lock held), move tasks caught up.
+
+    Raises:
+        UnknownQueueError: there is none; the message lists the queues that exist.
+    """
+    account, name, region = where
+    service.catch_up_tasks()
+    queue = service.registry.find(account, region, name)
+    if queue is None:
+        raise UnknownQueueError(_unknown_queue_message(service, name, account, region))
+    return queue
 
 
 def every(service: Service, *, region: str | None, account_id: str | None) -> list[QueueView]:

@@ -5,37 +5,21 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
+from pytest_sqsmock import seeding
 from pytest_sqsmock.clock import to_datetime
 from pytest_sqsmock.producers.envelopes import Envelope
 from pytest_sqsmock.producers.eventbridge import eventbridge_event
 from pytest_sqsmock.producers.s3 import s3_event, s3_test_event
 from pytest_sqsmock.producers.sns import AttributeValue, sns_notification, sns_topic_arn
 from pytest_sqsmock.references import QueueRef
-from pytest_sqsmock.simulation import Simulation
-from pytest_sqsmock.views import MessageView, QueueView
+from pytest_sqsmock.simulation import QueueIdentity, Simulation
+from pytest_sqsmock.views import MessageView
 
 # One counter per simulation: SNS FIFO sequence numbers and S3 sequencers keep increasing
 # within a virtual millisecond.
 _counters: weakref.WeakKeyDictionary[Simulation, itertools.count[int]] = weakref.WeakKeyDictionary()
-
-
-class Sender(Protocol):
-    """How ``Producers`` sends: ``SqsMock.send``'s signature (SendMessage's validation, no recorded call)."""
-
-    def __call__(
-        self,
-        queue: QueueRef,
-        body: str,
-        *,
-        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
-        group_id: str | None = None,
-        deduplication_id: str | None = None,
-        region: str | None = None,
-        account_id: str | None = None,
-    ) -> MessageView:
-        """Send ``body`` to ``queue`` and return the queued message."""
 
 
 class Producers:
@@ -46,9 +30,8 @@ class Producers:
     bucket and event come from the queue's region and account.
     """
 
-    def __init__(self, simulation: Simulation, send: Sender) -> None:
+    def __init__(self, simulation: Simulation) -> None:
         self._simulation = simulation
-        self._send = send
 
     def send(
         self, queue: QueueRef, envelope: Envelope, *, region: str | None = None, account_id: str | None = None
@@ -58,7 +41,8 @@ class Producers:
         Raises:
             SqsError: SQS would refuse the message.
         """
-        return self._send(
+        return seeding.send(
+            self._simulation,
             queue,
             envelope.body,
             message_attributes=envelope.message_attributes,
@@ -111,7 +95,7 @@ class Producers:
             deduplication_id=deduplication_id,
             sequence_number=10**19 + self._simulation.now_ms * 1000 + self._next(),
         )
-        return self.send(target, envelope)
+        return self.send(target.name, envelope, region=target.region, account_id=target.account_id)
 
     def s3(
         self,
@@ -150,7 +134,7 @@ class Producers:
             sequencer=f"{now_ms * 1000 + self._next():018X}",
             configuration_id=configuration_id,
         )
-        return self.send(target, envelope)
+        return self.send(target.name, envelope, region=target.region, account_id=target.account_id)
 
     def s3_test_event(
         self, queue: QueueRef, *, bucket: str, region: str | None = None, account_id: str | None = None
@@ -161,7 +145,8 @@ class Producers:
             ValueError: ``queue`` is a FIFO queue.
         """
         target = self._standard_queue(queue, region, account_id)
-        return self.send(target, s3_test_event(bucket, now=to_datetime(self._simulation.now_ms)))
+        envelope = s3_test_event(bucket, now=to_datetime(self._simulation.now_ms))
+        return self.send(target.name, envelope, region=target.region, account_id=target.account_id)
 
     def eventbridge(
         self,
@@ -200,12 +185,12 @@ class Producers:
             group_id=group_id,
             deduplication_id=deduplication_id,
         )
-        return self.send(target, envelope)
+        return self.send(target.name, envelope, region=target.region, account_id=target.account_id)
 
-    def _queue(self, queue: QueueRef, region: str | None, account_id: str | None) -> QueueView:
-        return self._simulation.view(queue, region=region, account_id=account_id)
+    def _queue(self, queue: QueueRef, region: str | None, account_id: str | None) -> QueueIdentity:
+        return self._simulation.identify(queue, region, account_id)
 
-    def _standard_queue(self, queue: QueueRef, region: str | None, account_id: str | None) -> QueueView:
+    def _standard_queue(self, queue: QueueRef, region: str | None, account_id: str | None) -> QueueIdentity:
         target = self._queue(queue, region, account_id)
         if target.fifo:
             raise ValueError(f"{target.name} is a FIFO queue; S3 event notifications cannot target FIFO queues")
