@@ -19,6 +19,8 @@ from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
 from pytest_sqsmock.model.addresses import split_arn, split_queue_url
 from pytest_sqsmock.transports.dispatch import Exchange
 
+_FOLD_EVERY: Final = 1024  # pending calls counted at once: bounded memory, amortised cost
+
 CHUNK_BYTES: Final = 65_536
 """One billable request per started 64 KiB (65,536 bytes) of payload."""
 
@@ -54,14 +56,15 @@ class UsageMeter:
         """Keep one answered call (a dispatcher recorder, beside the journal's)."""
         with self._lock:
             self._pending.append(exchange)
+            # Count in batches: the journal lets go of its exchanges once read, and the meter
+            # must not keep every one alive for a usage nobody reads.
+            if len(self._pending) >= _FOLD_EVERY:
+                self._fold()
 
     def usage(self) -> Usage:
         """What every call so far would be billed, per queue and operation."""
         with self._lock:
-            for exchange in self._pending:
-                key = (queue_of(exchange), exchange.operation)
-                self._counts[key] = self._counts.get(key, OperationUsage()) + measure(exchange)
-            self._pending.clear()
+            self._fold()
             counts = dict(self._counts)
         queues: dict[QueueKey, dict[str, OperationUsage]] = {}
         for (queue, operation), usage in counts.items():
@@ -70,6 +73,13 @@ class UsageMeter:
             QueueUsage(name=key.name or None, account_id=key.account_id, region=key.region, operations=ops)
             for key, ops in sorted(queues.items())
         )
+
+    def _fold(self) -> None:
+        """Add the pending calls to the counts (lock held)."""
+        for exchange in self._pending:
+            key = (queue_of(exchange), exchange.operation)
+            self._counts[key] = self._counts.get(key, OperationUsage()) + measure(exchange)
+        self._pending.clear()
 
     def clear(self) -> None:
         """Forget every call."""
