@@ -73,6 +73,8 @@ class Queue:
         self._next_seq = 0
         # The latest moment caught up to: when a delete ends a message's processing.
         self._now_ms = now_ms
+        # Set while a time jump applies changes due at this moment in chunks (Service.advance_to).
+        self.hold_ms: int | None = None
         # Standard queues, from the first message with a MessageGroupId on (fair queues).
         self.fairness: Fairness | None = None
         # Fault injection (reorder): a standard queue's receive order, by send order when None.
@@ -88,19 +90,55 @@ class Queue:
 
     # -- time ---------------------------------------------------------------
 
-    def catch_up(self, now_ms: int) -> None:
-        """Apply every expiry and state change due at or before ``now_ms``."""
-        self._now_ms = now_ms
+    def catch_up(self, now_ms: int, budget: int | None = None) -> tuple[int, int | None]:
+        """Apply the expiries and state changes due at or before ``now_ms``, in time order.
+
+        ``budget`` caps how many are applied (a time jump works in chunks);
+        returns how many were and when the last of them was due. While a jump
+        holds changes due at ``hold_ms``, other callers see the moment just
+        before them: they are simultaneous, so that order is one SQS may take too.
+        """
+        if budget is None and self.hold_ms is not None and now_ms >= self.hold_ms:
+            now_ms = self.hold_ms - 1
         retention_ms = self.settings.retention_s * 1000
-        while (entry := self._retention.peek()) is not None and entry[0] + retention_ms <= now_ms:
-            self._remove(entry[3])
-        while (entry := self._timers.pop_due(now_ms)) is not None:
-            self._set_state(entry[3], "visible", entry[0])
+        retention, timers = self._retention, self._timers
+        applied = 0
+        last: int | None = None
+        while budget is None or applied < budget:
+            kept = retention.peek()
+            timer = timers.peek()
+            if (
+                kept is not None
+                and (expires := kept[0] + retention_ms) <= now_ms
+                and (timer is None or expires <= timer[0])
+            ):
+                self._now_ms = last = expires
+                self._remove(kept[3])
+            elif timer is not None and timer[0] <= now_ms:
+                timers.pop()
+                self._now_ms = last = timer[0]
+                self._set_state(timer[3], "visible", timer[0])
+            else:
+                self._now_ms = max(self._now_ms, now_ms)
+                break
+            applied += 1
+        return applied, last
 
     def next_change_ms(self) -> int | None:
         """When the next delayed or in-flight message becomes visible, if any."""
         entry = self._timers.peek()
         return None if entry is None else entry[0]
+
+    def next_due_ms(self) -> int | None:
+        """When the next change of any kind falls due: a message turning visible or leaving by retention."""
+        kept = self._retention.peek()
+        expires = None if kept is None else kept[0] + self.settings.retention_s * 1000
+        return min((t for t in (self.next_change_ms(), expires) if t is not None), default=None)
+
+    def tidy(self, budget: int) -> int:
+        """Drop up to ``budget`` stale heap entries that the next call would otherwise pop; how many."""
+        dropped = self._visible.drop_stale(budget)
+        return dropped + self._timers.drop_stale(budget - dropped)
 
     # -- adding and removing ------------------------------------------------
 
@@ -323,25 +361,6 @@ class Queue:
             for message in delayed:
                 due = message.enqueued_at_ms + settings.delay_s * 1000
                 self._set_state(message, "visible" if due <= now_ms else "delayed", due)
-
-    def copy_for_dead_letter(self, message: Message, now_ms: int) -> Message:
-        """The message as it arrives in this queue when it is this queue's dead letter."""
-        if not self.settings.fifo:
-            return replace(message, state="visible", generation=0, removed=False, receipt=0)
-        # A FIFO dead-letter queue resets the enqueue time and takes the
-        # message id as deduplication id (SQS Developer Guide, "Learn how to
-        # configure a dead-letter queue redrive in Amazon SQS"); its own sequence
-        # number comes with `add`.
-        return replace(
-            message,
-            enqueued_at_ms=now_ms,
-            deduplication_id=message.message_id,
-            sequence_number=None,
-            state="visible",
-            generation=0,
-            removed=False,
-            receipt=0,
-        )
 
     # -- internals ----------------------------------------------------------
 

@@ -66,6 +66,15 @@ class MessageHeap:
         heapq.heappop(self._entries)
         return entry
 
+    def drop_stale(self, budget: int) -> int:
+        """Drop up to ``budget`` stale entries from the top, where a later peek would meet them; how many."""
+        entries = self._entries
+        dropped = 0
+        while dropped < budget and entries and not is_current(entries[0]):
+            heapq.heappop(entries)
+            dropped += 1
+        return dropped
+
     def clear(self) -> None:
         """Forget every entry."""
         self._entries.clear()

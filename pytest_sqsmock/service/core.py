@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -27,6 +28,8 @@ from pytest_sqsmock.sqs_errors import (
 
 Handler = Callable[["Service", Params, RequestContext], Result]
 
+# Changes a time jump applies per hold of the lock: about the cost of an ordinary call or two.
+JUMP_CHUNK = 16
 # Real seconds a long poll on the driving thread waits for other consumers to park before it fails.
 DRIVER_SETTLE_TIMEOUT_S = 30.0  # the same as run_until's default timeout
 # While waiting for consumers to settle, how often to notice a consumer thread that ended.
@@ -121,12 +124,19 @@ class Service:
         return threading.current_thread() is self.driver
 
     def advance_to(self, target_ms: int) -> None:
-        """Move virtual time to ``target_ms``, atomically with respect to calls.
+        """Move virtual time to ``target_ms``, paying for every change the jump causes.
 
-        While long polls wait, time stops at every moment something may become
-        receivable for one of them (a delay or visibility timeout ending, a
-        move task's move, a poll's deadline) and the polls are served there,
-        so each gets what SQS would have handed it at that moment.
+        The jump applies the changes that fall due on the way (messages
+        turning visible, leaving by retention) itself, in time order and in
+        chunks of `JUMP_CHUNK`, letting go of the lock between chunks: calls
+        after the jump find their queues caught up, and calls during it wait
+        for one chunk at most. Between chunks the clock reads the moment of
+        the last change applied, so a call landing mid-jump sees a moment the
+        jump passes through. While long polls wait, time also stops at every
+        moment something may become receivable for one of them (a delay or
+        visibility timeout ending, a move task's move, a poll's deadline) and
+        the polls are served there, so each gets what SQS would have handed it
+        at that moment.
 
         Raises:
             ValueError: ``target_ms`` is in the past.
@@ -135,12 +145,80 @@ class Service:
         with self.lock:
             if target_ms < clock.now_ms():
                 raise ValueError(f"cannot move time backwards (from {clock.now_ms()} ms to {target_ms} ms)")
-            while self.polls.count:
-                step = self._next_poll_event_ms()
-                if step is None or step >= target_ms:
-                    break
-                self._move_to(max(step, clock.now_ms() + 1))
-            self._move_to(target_ms)
+        held: list[Queue] = []
+        try:
+            done = False
+            while not done:
+                with self.lock:
+                    _release(held)
+                    done = self._jump_chunk(target_ms, held)
+        finally:
+            with self.lock:
+                _release(held)
+
+    def _jump_chunk(self, target_ms: int, held: list[Queue]) -> bool:
+        """One chunk of a jump (lock held): apply due changes, then move on; True once at ``target_ms``."""
+        now = self.clock.now_ms()
+        stop = max(target_ms, now)
+        # Polls are served, and move tasks replayed, at the moments they need.
+        for event in (self._next_poll_event_ms() if self.polls.count else None, self.next_task_event_ms()):
+            if event is not None and event < stop:
+                stop = max(event, now + 1)
+        # Polls and tasks must be served at ``stop`` together with its changes: chunks stop short of it then.
+        limit = stop if not self.polls.count and self.move_tasks.idle else stop - 1
+        if not self._apply_due(limit, JUMP_CHUNK, held) or not self._tidy(JUMP_CHUNK):
+            self.activity += 1
+            if self._settle_watchers:
+                self.changed.notify_all()
+            return False
+        self._move_to(stop)
+        return stop >= target_ms
+
+    def _tidy(self, budget: int) -> bool:
+        """Drop what the changes left stale at the heads of every queue's heaps, up to ``budget`` entries; True when done."""
+        for queue in self.registry.all_queues():
+            budget -= queue.tidy(budget)
+            if budget <= 0:
+                return False
+        return True
+
+    def _apply_due(self, until_ms: int, budget: int | None, held: list[Queue] | None = None) -> bool:
+        """Apply every queue's changes due by ``until_ms`` in time order, walking the clock along (lock held).
+
+        With a ``budget``, stops after that many; returns False then, with the
+        queues still owing changes at the clock's moment in ``held``.
+        """
+        clock = self._virtual_clock()
+        heads = [
+            (due, index, queue)
+            for index, queue in enumerate(self.registry.all_queues())
+            if (due := queue.next_due_ms()) is not None and due <= until_ms
+        ]
+        heapq.heapify(heads)
+        left = budget
+        while heads:
+            if left is not None and left <= 0:
+                moment = clock.now_ms()
+                for due, _, queue in heads:
+                    if due <= moment:
+                        queue.hold_ms = moment
+                        if held is not None:
+                            held.append(queue)
+                return False
+            _, index, queue = heads[0]
+            # This queue's changes up to where another queue's are due next.
+            others = [entry[0] for entry in heads[1:3]]
+            applied, last = queue.catch_up(min([until_ms, *others]), left)
+            if left is not None:
+                left -= applied
+            if last is not None and last > clock.now_ms():
+                clock.move_to_ms(last)
+            due = queue.next_due_ms()
+            if due is None or due > until_ms:
+                heapq.heappop(heads)
+            else:
+                heapq.heapreplace(heads, (due, index, queue))
+        return True
 
     def step_waiting_polls(self) -> bool:
         """Move virtual time to the next moment that matters to a waiting poll; False when none waits."""
@@ -251,6 +329,8 @@ class Service:
         return self.clock
 
     def _move_to(self, when_ms: int) -> None:
+        """Move the clock to ``when_ms`` (lock held), the changes due by then applied first."""
+        self._apply_due(when_ms, None)
         self._virtual_clock().move_to_ms(when_ms)
         self.activity += 1
         self.catch_up_tasks(when_ms)
@@ -327,6 +407,13 @@ class Service:
             return None
         account_id, name = parts
         return self.registry.find(account_id or context.account_id, context.region, name)
+
+
+def _release(held: list[Queue]) -> None:
+    """Let the queues a jump held at a moment catch up by themselves again."""
+    for queue in held:
+        queue.hold_ms = None
+    held.clear()
 
 
 def caller_of(context: RequestContext, now_ms: int | None = None) -> queue_policy.Caller:

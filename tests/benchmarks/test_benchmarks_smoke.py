@@ -98,3 +98,15 @@ def _knows_system_attribute_names() -> bool:
 
     shape = botocore.session.get_session().get_service_model("sqs").operation_model("ReceiveMessage").input_shape
     return shape is not None and "MessageSystemAttributeNames" in shape.members
+
+
+def test_jumps_benchmark_runs_and_the_first_call_after_a_jump_finds_nothing_owed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import jumps
+
+    row = jumps.measure("visibility", 40, rounds=1)
+    assert set(row) == set(jumps.COLUMNS)
+    assert row["longest lock hold"] > 0
+    assert jumps.main(["--sizes", "20", "--rounds", "1"]) == 0
+    assert "retention, 20 messages" in capsys.readouterr().out

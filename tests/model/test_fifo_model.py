@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from pytest_sqsmock.model.dead_letters import dead_letter_copy
 from pytest_sqsmock.model.fifo import (
     DEDUPLICATION_WINDOW_MS,
     Deduplication,
@@ -339,7 +340,7 @@ def test_copy_for_a_fifo_dead_letter_queue() -> None:
     original.sequence_number = "5"
     original.enqueued_at_ms = 1
 
-    copy = dlq.copy_for_dead_letter(original, 9_000)
+    copy = dead_letter_copy(original, fifo=True, now_ms=9_000)
     dlq.add(copy, delay_s=0, now_ms=9_000)
 
     assert copy.deduplication_id == original.message_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from pytest_sqsmock.model.dead_letters import dead_letter_copy
 from pytest_sqsmock.model.digests import md5_of_attributes
 from pytest_sqsmock.model.message import Message
 from pytest_sqsmock.model.queue import MAX_IN_FLIGHT, MAX_VISIBILITY_S, Queue
@@ -159,7 +160,7 @@ def _dead_letterer(service: Service, queue: Queue, now: int) -> Any:
         if target is None or target.deleted:
             return False
         target.catch_up(now)
-        moved = target.copy_for_dead_letter(message, now)
+        moved = dead_letter_copy(message, fifo=target.settings.fifo, now_ms=now)
         moved.dead_letter_source_arn = queue.arn
         target.add(moved, delay_s=0, now_ms=now)
         service.moves += 1  # polls waiting on the dead-letter queue must be served again
