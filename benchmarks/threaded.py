@@ -15,7 +15,7 @@ every sample is a hand-off to a poll that was already waiting.
 Cost of a ``run_until`` step. A worker thread fails every message (it never
 deletes), so each visibility timeout hands it back; ``run_until`` without
 ``step`` moves virtual time once per redelivery. Wall and process CPU time
-per move of time, both threads together.
+per move of time, both threads together, and the driving thread's own CPU time.
 """
 
 from __future__ import annotations
@@ -355,10 +355,11 @@ def run_until_step(side_name: str, budget: Budget, size: int) -> Timing:
             if consumer.received != 1:
                 raise RuntimeError(f"the worker received {consumer.received} messages, expected 1")
 
-            def run(steps: int) -> tuple[int, int, int]:
-                """Run ``steps`` redeliveries: (wall ns, CPU ns, steps taken)."""
+            def run(steps: int) -> tuple[int, int, int, int]:
+                """Run ``steps`` redeliveries: (wall ns, CPU ns, this thread's CPU ns, steps taken)."""
                 target = consumer.received + steps
                 before_ms = sqs.simulation.now_ms
+                thread_start = time.thread_time_ns()
                 cpu_start = time.process_time_ns()
                 start = time.perf_counter_ns()
                 sqs.run_until(
@@ -367,25 +368,34 @@ def run_until_step(side_name: str, budget: Budget, size: int) -> Timing:
                     max_steps=2 * steps + 10,
                 )
                 wall, cpu = time.perf_counter_ns() - start, time.process_time_ns() - cpu_start
+                driving = time.thread_time_ns() - thread_start
                 taken = (sqs.simulation.now_ms - before_ms) // (STEP_VISIBILITY_S * 1000)
                 if taken != steps or consumer.received != target:
                     raise RuntimeError(
                         f"{taken} steps of virtual time for {consumer.received - target + steps} redeliveries"
                         f" (expected {steps} of each)"
                     )
-                return wall, cpu, taken
+                return wall, cpu, driving, taken
 
             warmup = max(1, budget.warmup)
-            wall, _cpu, taken = run(warmup)
+            wall, _cpu, _driving, taken = run(warmup)
             per_step_ns = max(1, wall // taken)
             steps = int(max(1, budget.target_s * 1e9 // per_step_ns))
             samples: list[float] = []
             cpu_samples: list[float] = []
+            driving_samples: list[float] = []
             for _ in range(budget.repeats):
                 gc.collect()
-                wall, cpu, taken = run(steps)
+                wall, cpu, driving, taken = run(steps)
                 samples.append(wall / taken / 1000)
                 cpu_samples.append(cpu / taken / 1000)
+                driving_samples.append(driving / taken / 1000)
         finally:
             consumer.stop(sqs)
-    return Timing(statistics.median(samples), tuple(samples), steps, statistics.median(cpu_samples))
+    return Timing(
+        statistics.median(samples),
+        tuple(samples),
+        steps,
+        statistics.median(cpu_samples),
+        statistics.median(driving_samples),
+    )

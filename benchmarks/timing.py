@@ -20,12 +20,15 @@ class Timing:
         calls: Calls per repeat.
         cpu_per_call_us: The same median in process CPU time: steadier than
             wall time when other processes compete for the CPUs.
+        thread_cpu_per_call_us: The calling thread's own CPU time (median), where
+            worker threads share the work (``None``: not measured).
     """
 
     per_call_us: float
     samples_us: tuple[float, ...]
     calls: int
     cpu_per_call_us: float
+    thread_cpu_per_call_us: float | None = None
 
     @property
     def spread(self) -> float:
@@ -106,11 +109,13 @@ def measure(
 
 def combine(rounds: list[Timing]) -> Timing:
     """One timing from several rounds of the same workload: the medians over the rounds' medians."""
+    threads = [timing.thread_cpu_per_call_us for timing in rounds if timing.thread_cpu_per_call_us is not None]
     return Timing(
         statistics.median(timing.per_call_us for timing in rounds),
         tuple(sample for timing in rounds for sample in timing.samples_us),
         rounds[0].calls,
         statistics.median(timing.cpu_per_call_us for timing in rounds),
+        statistics.median(threads) if threads else None,
     )
 
 
