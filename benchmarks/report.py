@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -175,10 +175,49 @@ def machine_info() -> dict[str, Any]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "processor": platform.processor(),
+        "cpu_model": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "load_average": _load_average(),
-        "packages": {name: _version(name) for name in ("botocore", "boto3", "pytest-sqsmock", "moto")},
+        "packages": {name: _version(name) for name in ("botocore", "boto3", "pytest-sqsmock", "moto", "pytest")},
     }
+
+
+def format_machine() -> str:
+    """One line naming the machine and the versions, as the README quotes them."""
+    info = machine_info()
+    packages = ", ".join(f"{name} {version}" for name, version in info["packages"].items() if version)
+    cpu = info["cpu_model"] or info["processor"] or info["machine"]
+    return f"{info['implementation']} {info['python']}, {packages}; {info['platform']}, {info['cpu_count']} x {cpu}"
+
+
+def format_views(views: Mapping[int, Mapping[str, float]]) -> str:
+    """What looking at a queue costs (``benchmarks.views``): CPU µs per figure, one column per queue size."""
+    sizes = sorted(views)
+    names = list(views[sizes[0]])
+    header = ("figure", *(f"{size:,} msgs" for size in sizes))
+    lines = [header, *((name, *(_us(views[size][name]) for size in sizes)) for name in names)]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    text = [
+        "  ".join(
+            cell.rjust(width) if column else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    ]
+    return "\n".join(
+        ["views of one queue (ours): median CPU µs (benchmarks.views)", text[0], "-" * len(text[0]), *text[1:]]
+    )
+
+
+def _cpu_model() -> str | None:
+    """The CPU's model name (Linux only; ``platform.processor()`` is often empty there)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
 
 
 def _load_average() -> list[float] | None:
@@ -201,8 +240,14 @@ def write_json(
     memory: list[MemoryRow],
     settings: dict[str, Any],
     latency: Sequence[LatencyRow] = (),
+    *,
+    views: Mapping[int, Mapping[str, float]] | None = None,
 ) -> None:
-    """Write every number, the run's settings and machine information."""
+    """Write every number, the run's settings and machine information.
+
+    The per-test rows (``benchmarks.per_test``) are among ``rows``; their
+    ``sides`` hold an ``empty`` timing too, the baseline subtracted from them.
+    """
     document = {
         "machine": machine_info(),
         "settings": settings,
@@ -217,12 +262,15 @@ def write_json(
                     "moto_over_floor": _plain_ratio(row.us("moto"), row.us("floor")),
                     "moto_over_ours": _plain_ratio(row.us("moto"), row.us("ours")),
                     "ours_over_floor_cpu": _plain_ratio(row.us("ours", cpu=True), row.us("floor", cpu=True)),
+                    "moto_over_floor_cpu": _plain_ratio(row.us("moto", cpu=True), row.us("floor", cpu=True)),
+                    "moto_over_ours_cpu": _plain_ratio(row.us("moto", cpu=True), row.us("ours", cpu=True)),
                 },
             }
             for row in rows
         ],
         "memory": [asdict(m) for m in memory],
         "wake_latency": [_latency_json(row) for row in latency],
+        "views_cpu_us": {str(size): dict(figures) for size, figures in (views or {}).items()},
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
 

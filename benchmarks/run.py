@@ -3,7 +3,10 @@
 Prints the table twice, in process CPU time and in wall time (median µs per
 call for botocore's floor, pytest_sqsmock and moto; ratios to the floor; moto
 over us), then how fast long polls waiting in worker threads wake (ours only),
-then memory per queued message. Everything runs in this one process, and the
+then memory per queued message, then what looking at a queue costs
+(``benchmarks.views``); the per-test rows (a pytest test with the
+mock, a client and four calls, run by ``pytest.main``) sit in both tables.
+Everything runs in this one process, and the
 sides are interleaved: each round times every side once, in a rotating order,
 and the floor is measured beside every queue size.
 """
@@ -19,17 +22,17 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from benchmarks import threaded, workloads
+from benchmarks import per_test, threaded, views, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.memory import Path as FillPath
 from benchmarks.memory import bytes_per_message
-from benchmarks.report import LatencyRow, MemoryRow, Row, format_table, write_json
+from benchmarks.report import LatencyRow, MemoryRow, Row, format_machine, format_table, format_views, write_json
 from benchmarks.sides import SIDES, moto_available
 from benchmarks.timing import Budget, Timing, combine
 from benchmarks.workloads import Runner, Skipped
 
-# What a run can be limited to (--only): the per-call table, threaded consumers, memory.
-PARTS: Final = ("calls", "threads", "memory")
+# What a run can be limited to (--only): the per-call table, threaded consumers, memory, views, pytest tests.
+PARTS: Final = ("calls", "threads", "memory", "views", "per-test")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Config:
     moto_long_poll_s: int | None  # moto really blocks: cap its wait (None: skip)
     memory: dict[str, tuple[int, int]]  # side -> (messages via the model, via the API)
     wake_repetitions: int  # samples per wake-latency case
+    per_test: dict[str, int]  # generated pytest tests per run, by side (moto's take ~0.1 s each)
+    view_sizes: tuple[int, ...]  # queue sizes for benchmarks.views (ours only)
     sides: tuple[str, ...] = SIDES
     parts: tuple[str, ...] = PARTS
     long_poll_s: int = 20
@@ -56,6 +61,8 @@ class Config:
             moto_long_poll_s=2,
             memory={"ours": (100_000, 5_000), "moto": (10_000, 500)},
             wake_repetitions=500,
+            per_test={"empty": 200, "floor": 200, "ours": 200, "moto": 40},
+            view_sizes=(1_000, 10_000, 100_000),
         )
 
     @classmethod
@@ -68,6 +75,8 @@ class Config:
             moto_long_poll_s=1,
             memory={"ours": (2_000, 200), "moto": (500, 100)},
             wake_repetitions=50,
+            per_test={"empty": 20, "floor": 20, "ours": 20, "moto": 5},
+            view_sizes=(1_000, 10_000),
         )
 
     @classmethod
@@ -80,6 +89,8 @@ class Config:
             moto_long_poll_s=None,
             memory={"ours": (20, 5), "moto": (20, 5)},
             wake_repetitions=3,
+            per_test=dict.fromkeys(("empty", "floor", "ours", "moto"), 2),
+            view_sizes=(30,),
         )
 
 
@@ -92,6 +103,7 @@ class Suite:
     rows: list[Row] = field(default_factory=list)
     memory: list[MemoryRow] = field(default_factory=list)
     latency: list[LatencyRow] = field(default_factory=list)
+    views: dict[int, dict[str, float]] = field(default_factory=dict)  # queue size -> figure -> CPU µs
 
     def run(self) -> None:
         """Every workload of the configured parts: per-call timings, threaded consumers, memory."""
@@ -101,6 +113,12 @@ class Suite:
             self._threads()
         if "memory" in self.config.parts:
             self._memory()
+        if "views" in self.config.parts and "ours" in self._sides():
+            for size in self.config.view_sizes:
+                self._log(f"[ours] views of a queue of {size:,} messages")
+                self.views[size] = views.measure(size)
+        if "per-test" in self.config.parts:
+            self.rows += per_test.measure(self._sides(), self.config.per_test, self.config.budget.repeats, self._log)
 
     def _calls(self) -> None:
         self._case("SendMessage", "", workloads.send_message, dict.fromkeys(SIDES, 0))
@@ -146,6 +164,9 @@ class Suite:
             {"ours": 0},
         )
         row.notes.append("per move of virtual time, the worker's receive included; moto: no virtual clock")
+        timing = row.timings["ours"]
+        if timing is not None and timing.thread_cpu_per_call_us is not None:
+            row.notes.append(f"driving thread alone: {timing.thread_cpu_per_call_us:,.0f} µs CPU")
         for case in threaded.WAKE_CASES:
             repetitions = self.config.wake_repetitions
             self._log(f"[ours] wake latency: {case.name} ({case.transport}), {repetitions} times")
@@ -257,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default=",".join(PARTS),
-        help=f"comma-separated subset of {','.join(PARTS)} (threads: wake latency and run_until steps, ours only)",
+        help=f"comma-separated subset of {','.join(PARTS)}"
+        " (threads: wake latency and run_until steps, ours only; per-test: whole pytest tests)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -282,6 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if flat is not None:
             clock = "CPU" if cpu else "wall"
             print(f"\nours Receive+Delete, largest vs smallest queue ({clock}): {flat:.2f}x (target <= 1.3x)")
+    if suite.views:
+        print("\n" + format_views(suite.views))
+    command = " ".join(["python -m benchmarks.run", *(sys.argv[1:] if argv is None else argv)])
+    print(f"\n{command}\n{format_machine()}")
     print(f"total {time.perf_counter() - started:.1f} s; {_load_note()}")
     if args.json is not None:
         settings = {
@@ -290,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings["receive_delete_flatness_cpu"] = suite.flatness(cpu=True)
         settings["receive_delete_flatness_wall"] = suite.flatness(cpu=False)
-        write_json(args.json, suite.rows, suite.memory, settings, suite.latency)
+        write_json(args.json, suite.rows, suite.memory, settings, suite.latency, views=suite.views)
         print(f"wrote {args.json}")
     return 0
 
