@@ -53,6 +53,7 @@ from pytest_sqsmock.transports import botocore_hook
 
 CALLS: Final = "pytest test: mock + client + 4 calls"
 BARE: Final = "pytest test: mock alone (start+stop)"
+KEPT: Final = "pytest test: + 4 calls, moto keeps boto3's session"
 SIZE: Final = "per test, net of empty"
 _PLUGIN: Final = "sqsmock"  # the pytest11 entry point of pytest_sqsmock
 _PREFIX: Final = "test_per_test_"
@@ -72,29 +73,38 @@ from moto import mock_aws
 
 @pytest.fixture
 def aws():
-    with mock_aws():
+    with mock_aws({config}):
         yield
 """
+# moto's setting that leaves boto3's default session alone (it replaces it on every start by default)
+_KEEP_SESSION: Final = 'config={"core": {"reset_boto3_session": False}}'
+
 # side -> (what the module imports or defines, the test's parameters)
 _SHAPES: Final = {
     "empty": ("", ""),
     "floor": ("", ""),
     "ours": ("", "sqs_mock"),
-    "moto": (_MOTO_FIXTURE, "aws"),
+    "moto": (_MOTO_FIXTURE, "aws"),  # formatted with moto's settings
 }
 
 
 @dataclass(frozen=True)
 class Variant:
-    """One generated module: a side, with or without the four calls."""
+    """One generated module: a side, and the row it is measured for (``CALLS``, ``BARE`` or ``KEPT``)."""
 
     side: str  # empty, floor, ours or moto
-    calls: bool
+    row: str
+
+    @property
+    def calls(self) -> bool:
+        """Whether its tests create a client and make the four calls."""
+        return self.row != BARE
 
     def source(self, tests: int) -> str:
         """The test module: ``tests`` identical tests."""
         header, parameters = _SHAPES[self.side]
-        body = _BODY_OF_CALLS if self.calls else "\n    pass\n"
+        header = header.format(config=_KEEP_SESSION if self.row == KEPT else "")
+        body = _BODY_OF_CALLS if self.calls and self.side != "empty" else "\n    pass\n"
         lines = ["import boto3", "import pytest", "", f"BODY = {BODY!r}", header]
         lines += [f"\ndef test_{index}({parameters}):{body}" for index in range(tests)]
         return "\n".join(lines)
@@ -112,9 +122,10 @@ class _Clock:
 
 def variants(sides: tuple[str, ...]) -> list[Variant]:
     """What one round runs, for the available ``sides`` (the empty baseline always)."""
-    found = [Variant("empty", calls=False)]
-    found += [Variant(side, calls=True) for side in ("floor", "ours", "moto") if side in sides]
-    found += [Variant(side, calls=False) for side in ("ours", "moto") if side in sides]
+    found = [Variant("empty", BARE)]
+    found += [Variant(side, CALLS) for side in ("floor", "ours", "moto") if side in sides]
+    found += [Variant(side, BARE) for side in ("ours", "moto") if side in sides]
+    found += [Variant("moto", KEPT)] if "moto" in sides else []
     return found
 
 
@@ -145,7 +156,7 @@ def run_once(variant: Variant, tests: int) -> tuple[float, float]:
 
 
 def measure(sides: tuple[str, ...], tests: dict[str, int], rounds: int, log: Any = None) -> list[Row]:
-    """Every variant, ``rounds`` interleaved rounds: the two per-test rows (their ``empty`` timing is the baseline).
+    """Every variant, ``rounds`` interleaved rounds: the per-test rows (their ``empty`` timing is the baseline).
 
     Args:
         sides: Which of floor, ours and moto to run (available ones only).
@@ -159,7 +170,7 @@ def measure(sides: tuple[str, ...], tests: dict[str, int], rounds: int, log: Any
         shift = number % len(order)
         for variant in order[shift:] + order[:shift]:
             if log is not None:
-                log(f"[{variant.side}] pytest test{' + 4 calls' if variant.calls else ''}, round {number + 1}")
+                log(f"[{variant.side}] {variant.row}, round {number + 1}")
             gross[variant].append(run_once(variant, _count(tests, variant.side)))
     empty = gross[order[0]]
     baseline = _timing(empty, [(0.0, 0.0)] * rounds, _timed(_count(tests, "empty")))
@@ -168,15 +179,17 @@ def measure(sides: tuple[str, ...], tests: dict[str, int], rounds: int, log: Any
         f"pytest.main x {rounds} rounds, timed tests per run: {counts}; empty test"
         f" {baseline.per_call_us:,.0f} µs wall, {baseline.cpu_per_call_us:,.0f} µs CPU"
     )
-    rows = []
-    for calls, name in ((True, CALLS), (False, BARE)):
-        timings: dict[str, Timing | None] = {"floor": None, "ours": None, "moto": None, "empty": baseline}
-        for variant, samples in gross.items():
-            if variant.calls == calls and variant.side != "empty":
-                timings[variant.side] = _timing(samples, empty, _timed(_count(tests, variant.side)))
-        notes = [note] if calls else ["floor: no mock to start"]
-        rows.append(Row(name, SIZE, timings, notes))
-    return rows
+    notes = {CALLS: note, BARE: "floor: no mock to start", KEPT: "floor and ours: as above"}
+    rows = {
+        name: Row(name, SIZE, {"floor": None, "ours": None, "moto": None, "empty": baseline}, [notes[name]])
+        for name in notes
+    }
+    for variant, samples in gross.items():
+        if variant.side != "empty":
+            rows[variant.row].timings[variant.side] = _timing(samples, empty, _timed(_count(tests, variant.side)))
+    # Beside moto at its best, the same floor and ours as the first row (for the ratios).
+    rows[KEPT].timings.update(floor=rows[CALLS].timings["floor"], ours=rows[CALLS].timings["ours"])
+    return [row for row in rows.values() if row.timings["moto"] is not None or row.workload != KEPT]
 
 
 def _count(tests: dict[str, int], side: str) -> int:

@@ -67,7 +67,7 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        """Small sizes and few iterations: under 20 seconds."""
+        """Small sizes and few iterations: about 30 seconds on a 2-core machine."""
         return cls(
             budget=Budget(repeats=3, target_s=0.03, warmup=5),
             queued={"ours": (1_000, 10_000), "moto": (1_000,)},
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="small sizes, few iterations (< 20 s)")
+    mode.add_argument("--quick", action="store_true", help="small sizes, few iterations (about 30 s)")
     mode.add_argument(
         "--smoke",
         action="store_true",

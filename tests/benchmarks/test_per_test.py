@@ -13,40 +13,42 @@ import pytest
 from benchmarks import per_test
 from benchmarks.canned import floor_supported
 from benchmarks.run import main
-from benchmarks.sides import moto_available
-
-
-def test_each_variant_runs_its_tests_and_leaves_the_process_as_it_was() -> None:
-    session, path, environ = boto3.DEFAULT_SESSION, list(sys.path), dict(os.environ)
-    sides = tuple(side for side, usable in (("ours", True), ("moto", moto_available())) if usable)
-    for variant in per_test.variants(sides):
-        wall_us, cpu_us = per_test.run_once(variant, 3)
-        assert wall_us > 0, variant
-        assert cpu_us > 0, variant
-    assert boto3.DEFAULT_SESSION is session
-    assert sys.path == path
-    assert dict(os.environ) == environ
-    assert not [name for name in sys.modules if name.startswith("test_per_test_")]
 
 
 def test_a_failing_generated_test_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(per_test, "_BODY_OF_CALLS", "\n    assert BODY == 'something else'\n")
     with pytest.raises(RuntimeError, match=r"per-test run of .*ours.* failed \(exit 1\)"):
-        per_test.run_once(per_test.Variant("ours", calls=True), 2)
+        per_test.run_once(per_test.Variant("ours", per_test.CALLS), 2)
 
 
 def test_the_generated_tests_make_the_four_calls() -> None:
-    source = per_test.Variant("ours", calls=True).source(2)
+    source = per_test.Variant("ours", per_test.CALLS).source(2)
     assert source.count("def test_") == 2
     assert "(sqs_mock):" in source
     for call in ("create_queue", "send_message", "receive_message", "delete_message"):
         assert f"client.{call}(" in source
-    assert "mock_aws()" in per_test.Variant("moto", calls=False).source(1)
-    assert "client" not in per_test.Variant("moto", calls=False).source(1)
+    assert "mock_aws()" in per_test.Variant("moto", per_test.BARE).source(1)
+    assert "client" not in per_test.Variant("moto", per_test.BARE).source(1)
+    assert '"reset_boto3_session": False' in per_test.Variant("moto", per_test.KEPT).source(1)
+    assert "reset_boto3_session" not in per_test.Variant("moto", per_test.CALLS).source(1)
 
 
-def test_rows_subtract_the_empty_test_round_by_round() -> None:
+def test_moto_at_its_best_sits_beside_the_same_floor_and_ours() -> None:
+    pytest.importorskip("moto")
+    rows = {row.workload: row for row in per_test.measure(("ours", "moto"), {}, rounds=1)}
+    assert set(rows) == {per_test.CALLS, per_test.BARE, per_test.KEPT}
+    assert rows[per_test.KEPT].timings["moto"] is not None
+    assert rows[per_test.KEPT].timings["moto"] is not rows[per_test.CALLS].timings["moto"]
+    assert rows[per_test.KEPT].timings["ours"] is rows[per_test.CALLS].timings["ours"]
+
+
+def test_rows_subtract_the_empty_test_round_by_round_and_leave_the_process_as_it_was() -> None:
+    session, path, environ = boto3.DEFAULT_SESSION, list(sys.path), dict(os.environ)
     rows = per_test.measure(("ours",), {"empty": 3, "ours": 3}, rounds=2)
+    assert boto3.DEFAULT_SESSION is session
+    assert sys.path == path
+    assert dict(os.environ) == environ
+    assert not [name for name in sys.modules if name.startswith("test_per_test_")]
     assert [row.workload for row in rows] == [per_test.CALLS, per_test.BARE]
     for row in rows:
         ours, empty = row.timings["ours"], row.timings["empty"]
