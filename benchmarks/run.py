@@ -61,7 +61,7 @@ class Config:
             moto_long_poll_s=2,
             memory={"ours": (100_000, 5_000), "moto": (10_000, 500)},
             wake_repetitions=500,
-            per_test={"empty": 200, "floor": 200, "ours": 200, "moto": 40},
+            per_test={"empty": 100, "floor": 100, "ours": 100, "moto": 20},
             view_sizes=(1_000, 10_000, 100_000),
         )
 
