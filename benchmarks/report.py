@@ -209,6 +209,28 @@ def format_views(views: Mapping[int, Mapping[str, float]]) -> str:
     )
 
 
+def format_jumps(jumps: Mapping[str, Mapping[str, float]]) -> str:
+    """What a jump of virtual time costs and who pays (``benchmarks.jumps``): one row per case."""
+    columns = list(next(iter(jumps.values())))
+    header = ("case", *columns, "after/normal (service)", "after/normal (boto3)")
+    lines = [header]
+    for case, row in jumps.items():
+        ratios = (
+            f"{row[f'{via}: first call after'] / row[f'{via}: normal call']:.2f}x" for via in ("service", "boto3")
+        )
+        lines.append((case, *(_us(row[column]) for column in columns), *ratios))
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    text = [
+        "  ".join(
+            cell.rjust(width) if column else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    ]
+    title = "time jumps (ours): median CPU µs (benchmarks.jumps); after/normal goal <= 2x"
+    return "\n".join([title, text[0], "-" * len(text[0]), *text[1:]])
+
+
 def _cpu_model() -> str | None:
     """The CPU's model name (Linux only; ``platform.processor()`` is often empty there)."""
     try:
@@ -242,6 +264,7 @@ def write_json(
     latency: Sequence[LatencyRow] = (),
     *,
     views: Mapping[int, Mapping[str, float]] | None = None,
+    jumps: Mapping[str, Mapping[str, float]] | None = None,
 ) -> None:
     """Write every number, the run's settings and machine information.
 
@@ -271,6 +294,7 @@ def write_json(
         "memory": [asdict(m) for m in memory],
         "wake_latency": [_latency_json(row) for row in latency],
         "views_cpu_us": {str(size): dict(figures) for size, figures in (views or {}).items()},
+        "jumps_cpu_us": {case: dict(figures) for case, figures in (jumps or {}).items()},
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
 

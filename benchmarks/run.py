@@ -22,17 +22,26 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from benchmarks import per_test, threaded, views, workloads
+from benchmarks import jumps, per_test, threaded, views, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.memory import Path as FillPath
 from benchmarks.memory import bytes_per_message
-from benchmarks.report import LatencyRow, MemoryRow, Row, format_machine, format_table, format_views, write_json
+from benchmarks.report import (
+    LatencyRow,
+    MemoryRow,
+    Row,
+    format_jumps,
+    format_machine,
+    format_table,
+    format_views,
+    write_json,
+)
 from benchmarks.sides import SIDES, moto_available
 from benchmarks.timing import Budget, Timing, combine
 from benchmarks.workloads import Runner, Skipped
 
 # What a run can be limited to (--only): the per-call table, threaded consumers, memory, views, pytest tests.
-PARTS: Final = ("calls", "threads", "memory", "views", "per-test")
+PARTS: Final = ("calls", "threads", "memory", "views", "jumps", "per-test")
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Config:
     wake_repetitions: int  # samples per wake-latency case
     per_test: dict[str, int]  # generated pytest tests per run, by side (moto's take ~0.1 s each)
     view_sizes: tuple[int, ...]  # queue sizes for benchmarks.views (ours only)
+    jump_sizes: tuple[int, ...]  # messages a jump changes, for benchmarks.jumps (ours only)
     sides: tuple[str, ...] = SIDES
     parts: tuple[str, ...] = PARTS
     long_poll_s: int = 20
@@ -63,6 +73,7 @@ class Config:
             wake_repetitions=500,
             per_test={"empty": 100, "floor": 100, "ours": 100, "moto": 20},
             view_sizes=(1_000, 10_000, 100_000),
+            jump_sizes=(1_000, 100_000),
         )
 
     @classmethod
@@ -77,6 +88,7 @@ class Config:
             wake_repetitions=50,
             per_test={"empty": 20, "floor": 20, "ours": 20, "moto": 5},
             view_sizes=(1_000, 10_000),
+            jump_sizes=(1_000, 10_000),
         )
 
     @classmethod
@@ -91,6 +103,7 @@ class Config:
             wake_repetitions=3,
             per_test=dict.fromkeys(("empty", "floor", "ours", "moto"), 2),
             view_sizes=(30,),
+            jump_sizes=(20,),
         )
 
 
@@ -104,6 +117,7 @@ class Suite:
     memory: list[MemoryRow] = field(default_factory=list)
     latency: list[LatencyRow] = field(default_factory=list)
     views: dict[int, dict[str, float]] = field(default_factory=dict)  # queue size -> figure -> CPU µs
+    jumps: dict[str, dict[str, float]] = field(default_factory=dict)  # "kind, size" -> figure -> CPU µs
 
     def run(self) -> None:
         """Every workload of the configured parts: per-call timings, threaded consumers, memory."""
@@ -117,6 +131,12 @@ class Suite:
             for size in self.config.view_sizes:
                 self._log(f"[ours] views of a queue of {size:,} messages")
                 self.views[size] = views.measure(size)
+        if "jumps" in self.config.parts and "ours" in self._sides():
+            for kind in jumps.KINDS:
+                for size in self.config.jump_sizes:
+                    self._log(f"[ours] a jump past {kind} of {size:,} messages")
+                    rounds = max(1, self.config.budget.repeats)
+                    self.jumps[f"{kind}, {size:,} messages"] = jumps.measure(kind, size, rounds)
         if "per-test" in self.config.parts:
             self.rows += per_test.measure(self._sides(), self.config.per_test, self.config.budget.repeats, self._log)
 
@@ -306,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\nours Receive+Delete, largest vs smallest queue ({clock}): {flat:.2f}x (target <= 1.3x)")
     if suite.views:
         print("\n" + format_views(suite.views))
+    if suite.jumps:
+        print("\n" + format_jumps(suite.jumps))
     command = " ".join(["python -m benchmarks.run", *(sys.argv[1:] if argv is None else argv)])
     print(f"\n{command}\n{format_machine()}")
     print(f"total {time.perf_counter() - started:.1f} s; {_load_note()}")
@@ -316,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings["receive_delete_flatness_cpu"] = suite.flatness(cpu=True)
         settings["receive_delete_flatness_wall"] = suite.flatness(cpu=False)
-        write_json(args.json, suite.rows, suite.memory, settings, suite.latency, views=suite.views)
+        write_json(args.json, suite.rows, suite.memory, settings, suite.latency, views=suite.views, jumps=suite.jumps)
         print(f"wrote {args.json}")
     return 0
 
