@@ -23,7 +23,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Literal
 
 from benchmarks.canned import BODY
 from pytest_sqsmock import SqsMock, mock_sqs
@@ -65,10 +65,10 @@ def _lock_holds() -> Iterator[list[int]]:
     holds: list[int] = []
     original = Service._jump_chunk
 
-    def timed(self: Service, target_ms: int, held: list[Any]) -> bool:
+    def timed(self: Service, target_ms: int) -> bool:
         start = time.process_time_ns()
         try:
-            return original(self, target_ms, held)
+            return original(self, target_ms)
         finally:
             holds.append(time.process_time_ns() - start)
 

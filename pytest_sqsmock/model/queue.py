@@ -73,8 +73,6 @@ class Queue:
         self._next_seq = 0
         # The latest moment caught up to: when a delete ends a message's processing.
         self._now_ms = now_ms
-        # Set while a time jump applies changes due at this moment in chunks (Service.advance_to).
-        self.hold_ms: int | None = None
         # Standard queues, from the first message with a MessageGroupId on (fair queues).
         self.fairness: Fairness | None = None
         # Fault injection (reorder): a standard queue's receive order, by send order when None.
@@ -94,12 +92,8 @@ class Queue:
         """Apply the expiries and state changes due at or before ``now_ms``, in time order.
 
         ``budget`` caps how many are applied (a time jump works in chunks);
-        returns how many were and when the last of them was due. While a jump
-        holds changes due at ``hold_ms``, other callers see the moment just
-        before them: they are simultaneous, so that order is one SQS may take too.
+        returns how many were and when the last of them was due.
         """
-        if budget is None and self.hold_ms is not None and now_ms >= self.hold_ms:
-            now_ms = self.hold_ms - 1
         retention_ms = self.settings.retention_s * 1000
         retention, timers = self._retention, self._timers
         applied = 0

@@ -130,9 +130,10 @@ class Service:
         turning visible, leaving by retention) itself, in time order and in
         chunks of `JUMP_CHUNK`, letting go of the lock between chunks: calls
         after the jump find their queues caught up, and calls during it wait
-        for one chunk at most. Between chunks the clock reads the moment of
-        the last change applied, so a call landing mid-jump sees a moment the
-        jump passes through. While long polls wait, time also stops at every
+        for one chunk. Between chunks the clock reads the moment of the last
+        change applied, so a call landing mid-jump sees a moment the jump
+        passes through, with every change due by then (if its queue owes more
+        changes due at that very moment, the call applies them). While long polls wait, time also stops at every
         moment something may become receivable for one of them (a delay or
         visibility timeout ending, a move task's move, a poll's deadline) and
         the polls are served there, so each gets what SQS would have handed it
@@ -145,34 +146,37 @@ class Service:
         with self.lock:
             if target_ms < clock.now_ms():
                 raise ValueError(f"cannot move time backwards (from {clock.now_ms()} ms to {target_ms} ms)")
-        held: list[Queue] = []
-        try:
-            done = False
-            while not done:
-                with self.lock:
-                    _release(held)
-                    done = self._jump_chunk(target_ms, held)
-        finally:
+        done = False
+        while not done:
             with self.lock:
-                _release(held)
+                done = self._jump_chunk(target_ms)
 
-    def _jump_chunk(self, target_ms: int, held: list[Queue]) -> bool:
-        """One chunk of a jump (lock held): apply due changes, then move on; True once at ``target_ms``."""
-        now = self.clock.now_ms()
-        stop = max(target_ms, now)
-        # Polls are served, and move tasks replayed, at the moments they need.
-        for event in (self._next_poll_event_ms() if self.polls.count else None, self.next_task_event_ms()):
-            if event is not None and event < stop:
-                stop = max(event, now + 1)
-        # Polls and tasks must be served at ``stop`` together with its changes: chunks stop short of it then.
-        limit = stop if not self.polls.count and self.move_tasks.idle else stop - 1
-        if not self._apply_due(limit, JUMP_CHUNK, held) or not self._tidy(JUMP_CHUNK):
-            self.activity += 1
-            if self._settle_watchers:
-                self.changed.notify_all()
-            return False
-        self._move_to(stop)
-        return stop >= target_ms
+    def _jump_chunk(self, target_ms: int) -> bool:
+        """One chunk of a jump (lock held): apply due changes and move on, stop by stop; True once at ``target_ms``."""
+        left = JUMP_CHUNK
+        while True:
+            now = self.clock.now_ms()
+            stop = max(target_ms, now)
+            # Polls are served, and move tasks replayed, at the moments they need.
+            for event in (self._next_poll_event_ms() if self.polls.count else None, self.next_task_event_ms()):
+                if event is not None and event < stop:
+                    stop = max(event, now + 1)
+            # Polls and tasks must be served at ``stop`` together with its changes: chunks stop short of it then.
+            limit = stop if not self.polls.count and self.move_tasks.idle else stop - 1
+            applied = self._apply_due(limit, left)
+            if applied is None or not self._tidy(JUMP_CHUNK):
+                break
+            self._move_to(stop)
+            if stop >= target_ms:
+                return True
+            # Each stop (a move, a served poll) counts as one change.
+            left -= applied + 1
+            if left <= 0:
+                break
+        self.activity += 1
+        if self._settle_watchers:
+            self.changed.notify_all()
+        return False
 
     def _tidy(self, budget: int) -> bool:
         """Drop what the changes left stale at the heads of every queue's heaps, up to ``budget`` entries; True when done."""
@@ -182,11 +186,14 @@ class Service:
                 return False
         return True
 
-    def _apply_due(self, until_ms: int, budget: int | None, held: list[Queue] | None = None) -> bool:
+    def _apply_due(self, until_ms: int, budget: int | None) -> int | None:
         """Apply every queue's changes due by ``until_ms`` in time order, walking the clock along (lock held).
 
-        With a ``budget``, stops after that many; returns False then, with the
-        queues still owing changes at the clock's moment in ``held``.
+        Returns how many were applied; with a ``budget``, stops after that many
+        and returns None. The clock then reads the moment of the last change
+        applied; a queue owing more changes due at that very moment finishes
+        them at its next call (`Queue.catch_up`), so every call sees all that
+        fell due by its moment.
         """
         clock = self._virtual_clock()
         heads = [
@@ -196,19 +203,15 @@ class Service:
         ]
         heapq.heapify(heads)
         left = budget
+        total = 0
         while heads:
             if left is not None and left <= 0:
-                moment = clock.now_ms()
-                for due, _, queue in heads:
-                    if due <= moment:
-                        queue.hold_ms = moment
-                        if held is not None:
-                            held.append(queue)
-                return False
+                return None
             _, index, queue = heads[0]
             # This queue's changes up to where another queue's are due next.
             others = [entry[0] for entry in heads[1:3]]
             applied, last = queue.catch_up(min([until_ms, *others]), left)
+            total += applied
             if left is not None:
                 left -= applied
             if last is not None and last > clock.now_ms():
@@ -218,7 +221,7 @@ class Service:
                 heapq.heappop(heads)
             else:
                 heapq.heapreplace(heads, (due, index, queue))
-        return True
+        return total
 
     def step_waiting_polls(self) -> bool:
         """Move virtual time to the next moment that matters to a waiting poll; False when none waits."""
@@ -407,13 +410,6 @@ class Service:
             return None
         account_id, name = parts
         return self.registry.find(account_id or context.account_id, context.region, name)
-
-
-def _release(held: list[Queue]) -> None:
-    """Let the queues a jump held at a moment catch up by themselves again."""
-    for queue in held:
-        queue.hold_ms = None
-    held.clear()
 
 
 def caller_of(context: RequestContext, now_ms: int | None = None) -> queue_policy.Caller:
