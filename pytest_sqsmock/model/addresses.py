@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -70,6 +71,8 @@ def _url_segments(url: str) -> list[str] | None:
     return None
 
 
+# Every call, the journal and the usage meter read a call's QueueUrl: a few URLs, read again and again.
+@functools.lru_cache(maxsize=1024)
 def split_queue_url(url: str) -> tuple[str | None, str] | None:
     """``(account_id, name)`` named by a queue URL or a bare queue name.
 
