@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pytest_sqsmock import environment
 from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.simulation import Simulation
-from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, retry_backoff
+from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, direct_path, retry_backoff
 from pytest_sqsmock.transports.server import ServerLimits, SqsServer
 
 if TYPE_CHECKING:
@@ -66,13 +66,17 @@ class Activation:
         self._stack.close()
 
 
-def activate(simulation: Simulation, *, passthrough: Collection[str], owner: Callable[[], str]) -> Activation:
+def activate(
+    simulation: Simulation, *, passthrough: Collection[str], owner: Callable[[], str], direct: bool = False
+) -> Activation:
     """Route SQS calls of every botocore client in the process to ``simulation``.
 
     Args:
         simulation: What answers.
         passthrough: AWS services whose calls may still reach the network (``"*"``: all).
         owner: How errors name this mock to threads left running after it stopped (asked at stop).
+        direct: Answer botocore clients at ``before-call`` (transports/direct_path.py), from each
+            client's second call on.
     """
     stack = ExitStack()
     with ExitStack() as undo_on_failure:
@@ -83,7 +87,10 @@ def activate(simulation: Simulation, *, passthrough: Collection[str], owner: Cal
         botocore_hook.add_patcher(retry_backoff.patch)  # SQS retry back-off in virtual time
         dispatch = simulation.dispatcher.dispatch
         # Raises PrivateHookError, patching nothing, when a private hook cannot apply.
-        botocore_hook.push(dispatch, passthrough=passthrough)
+        if direct:
+            direct_path.push(simulation.dispatcher, passthrough=passthrough)
+        else:
+            botocore_hook.push(dispatch, passthrough=passthrough)
         # Threads that used this mock and still run are fenced in: their next AWS call fails naming
         # this mock (and its test), instead of reaching AWS with restored real credentials.
         stack.callback(lambda: botocore_hook.pop(dispatch, stopped=owner()))

@@ -25,6 +25,7 @@ class Options:
     clock: Literal["virtual", "system"] = "virtual"
     start: datetime | None = None
     passthrough: tuple[str, ...] = ()
+    direct: bool = False
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +40,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
     )
     parser.addini(
+        "sqs_mock_direct",
+        "Answer boto3 clients' SQS calls at botocore's before-call event (faster; skips signing and before-send).",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
         "sqs_mock_report",
         "When a test using sqs_mock fails, add a section summarising every queue.",
         type="bool",
@@ -50,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker with its signature."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None, passthrough=()): "
+        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None, passthrough=(), direct=False): "
         "configure (and activate) the sqs_mock fixture; see README#fixture-and-marker",
     )
 
@@ -73,6 +80,7 @@ def options_for(request: pytest.FixtureRequest) -> Options:
         account_id=str(config.getini("sqs_mock_account_id")),
         clock=_clock_name(str(config.getini("sqs_mock_clock"))),
         passthrough=tuple(config.getini("sqs_mock_passthrough")),
+        direct=bool(config.getini("sqs_mock_direct")),
     )
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:

@@ -33,6 +33,8 @@ from pytest_sqsmock.transports import network_guard, private_hooks
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 Answer = Callable[[HttpRequest], HttpResponse]
+# Puts a mock's direct path on an endpoint's client (transports/direct_path.py).
+Installer = Callable[[Endpoint], None]
 # Applies a patch for another client stack (aiobotocore) and returns its undo.
 Patcher = Callable[[], Callable[[], None]]
 
@@ -43,6 +45,8 @@ _stack: list[Answer] = []
 # Per entry of _stack: the services that mock lets through, and the threads that called it
 # (except the one that started it), which are fenced in when it stops while they still run.
 _passthrough: list[frozenset[str]] = []
+# Per entry of _stack: how its direct path reaches a client on the client's first call (None: no direct path).
+_installers: list[Installer | None] = []
 _callers: list[weakref.WeakSet[threading.Thread]] = []
 _owners: list[threading.Thread] = []
 # Per entry of _stack: the threads that ran before it was pushed (those started later belong to its test).
@@ -53,11 +57,13 @@ _patchers: list[Patcher] = []
 _undos: list[Callable[[], None]] = []
 
 
-def push(answer: Answer, *, passthrough: Collection[str] = ()) -> None:
+def push(answer: Answer, *, passthrough: Collection[str] = (), install: Installer | None = None) -> None:
     """Route SQS requests to ``answer`` until it is popped (the newest push wins).
 
     Requests to other AWS services are refused meanwhile, except for the
-    services in ``passthrough`` (``"*"``: all).
+    services in ``passthrough`` (``"*"``: all). ``install`` is called with the
+    endpoint of every SQS request that reaches ``answer`` here (the direct path
+    answers that client's later calls before they get here).
 
     Raises:
         PrivateHookError: A private botocore/aiobotocore method this or a
@@ -81,6 +87,7 @@ def push(answer: Answer, *, passthrough: Collection[str] = ()) -> None:
             setattr(Endpoint, _SEND, _send)
         _stack.append(answer)
         _passthrough.append(frozenset(passthrough))
+        _installers.append(install)
         _callers.append(weakref.WeakSet())
         _owners.append(threading.current_thread())
         _elders.append(weakref.WeakSet(threading.enumerate()))
@@ -103,7 +110,7 @@ def pop(answer: Answer, *, stopped: str = "the mock") -> list[threading.Thread]:
                 callers = _callers.pop(index)
                 owner = _owners.pop(index)
                 elders = _elders.pop(index)
-                del _stack[index], _passthrough[index]
+                del _stack[index], _passthrough[index], _installers[index]
                 started = [thread for thread in threading.enumerate() if thread not in elders]
                 left_behind = {*callers, *started} - {owner}
                 held = network_guard.fence(sorted(left_behind, key=lambda t: t.name), stopped)
@@ -163,6 +170,13 @@ def current() -> Answer | None:
     return stack[-1] if stack else None
 
 
+def current_direct() -> Answer | None:
+    """The answer of the newest active mock if it answers through a direct path, else None."""
+    installers = _installers
+    stack = _stack
+    return stack[-1] if installers and installers[-1] is not None and stack else None
+
+
 def is_active() -> bool:
     """Whether any mock currently routes SQS requests."""
     return bool(_stack)
@@ -193,6 +207,9 @@ def _send(endpoint: Endpoint, request: AWSPreparedRequest) -> AWSResponse:
         send: Callable[[Endpoint, AWSPreparedRequest], AWSResponse] = original or getattr(Endpoint, _SEND)
         return send(endpoint, request)
     note_caller()
+    install = _installers[-1] if _installers else None
+    if install is not None:
+        install(endpoint)
     response = answer(to_http_request(request))
     headers: Any = response.headers  # AWSResponse wraps any mapping in its own headers type
     return AWSResponse(request.url, response.status, headers, _Raw(response.body))

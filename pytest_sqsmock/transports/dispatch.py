@@ -22,6 +22,7 @@ from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parame
 from pytest_sqsmock.transports.refusals import credential_of_another_region
 from pytest_sqsmock.wire.codec import (
     DecodedRequest,
+    SigningScope,
     decode_request,
     detect_dialect,
     encode_error,
@@ -70,13 +71,15 @@ class Dispatcher:
         """The simulation this dispatcher answers from."""
         return self._service
 
-    def dispatch(self, request: HttpRequest) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *, scope: SigningScope | None = None) -> HttpResponse:
         """Answer one request exactly as SQS would.
 
         A request addressed to one of this simulation's servers (an in-process
         client given its ``endpoint_url``) is answered as the server answers it.
+        ``scope`` stands for the signature of an unsigned request the client would
+        have signed with it (the direct path, transports/direct_path.py).
         """
-        return self._dispatch(request, regional_urls=self._addresses_a_server(request.url))
+        return self._dispatch(request, regional_urls=self._addresses_a_server(request.url), scope=scope)
 
     def add_server(self, port: int) -> Callable[[], None]:
         """Note a loopback server of this simulation listening on ``port``; returns the undo."""
@@ -103,12 +106,14 @@ class Dispatcher:
         """
         return self._dispatch(request, regional_urls=True)
 
-    def _dispatch(self, request: HttpRequest, *, regional_urls: bool) -> HttpResponse:
+    def _dispatch(
+        self, request: HttpRequest, *, regional_urls: bool, scope: SigningScope | None = None
+    ) -> HttpResponse:
         request_id = new_request_id()
         protocol = detect_dialect(request)
         try:
             decoded = decode_request(request)
-            context = self._context(request, decoded, regional_urls=regional_urls)
+            context = self._context(request, decoded, regional_urls=regional_urls, scope=scope)
         except SqsError as error:
             return encode_error(protocol, error, request_id)
         except ValueError:  # a URL that does not parse (urlsplit refuses it)
@@ -171,15 +176,23 @@ class Dispatcher:
         """Whether a long poll answered on the calling thread may block (instead of jumping virtual time)."""
         return not (isinstance(self._service.clock, VirtualClock) and self._service.on_driver_thread())
 
-    def _context(self, request: HttpRequest, decoded: DecodedRequest, *, regional_urls: bool) -> RequestContext:
+    def _context(
+        self, request: HttpRequest, decoded: DecodedRequest, *, regional_urls: bool, scope: SigningScope | None
+    ) -> RequestContext:
         region = decoded.path_region if regional_urls else None
-        context = self.context_for(request, decoded.operation, decoded.protocol, region=region)
+        context = self.context_for(request, decoded.operation, decoded.protocol, region=region, scope=scope)
         if regional_urls:
             return replace(context, endpoint=f"{context.endpoint}/{context.region}")
         return context
 
     def context_for(
-        self, request: HttpRequest, operation: str, protocol: Any, *, region: str | None = None
+        self,
+        request: HttpRequest,
+        operation: str,
+        protocol: Any,
+        *,
+        region: str | None = None,
+        scope: SigningScope | None = None,
     ) -> RequestContext:
         """Caller and endpoint of a request: account from the access key, region from the signature.
 
@@ -188,7 +201,7 @@ class Dispatcher:
         region is refused as AWS refuses a request sent to another region's host
         (``SignatureDoesNotMatch``, "Credential should be scoped to a valid region").
         """
-        scope = signing_scope(request)
+        scope = scope or signing_scope(request)
         access_key = scope.access_key_id if scope else None
         account_id = account_for(access_key, self._default_account)
         if region is not None:

@@ -23,6 +23,8 @@ SEND_RECORD = "docs/decisions/private-endpoint-send.md"
 """Why the transports wrap ``Endpoint._send`` and ``AioEndpoint._send``."""
 RETRY_RECORD = "docs/decisions/private-retry-sleep.md"
 """Why retry back-off wraps ``_needs_retry`` and the sleep that follows it."""
+DIRECT_RECORD = "docs/decisions/direct-before-call.md"
+"""Why the direct path reaches a client through its endpoint's emitter, and what it relies on."""
 
 
 # The shapes already checked, by the very objects checked: every mock's start asks again, and

@@ -1,0 +1,257 @@
+"""The direct path (``mock_sqs(direct=True)``) answers exactly as the full path does.
+
+The same sequence of boto3 calls runs through both paths; parsed responses, raised
+errors and the journal must match, once request ids, message ids and receipt handles
+(random on every run) are numbered in order of appearance.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import botocore
+import pytest
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.endpoint import Endpoint
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+from pytest_sqsmock import SqsMock, mock_sqs
+from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports.private_hooks import PrivateHookError
+
+START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+OTHER_ACCOUNT = "111122223333"
+# Random on every run: compared by order of first appearance.
+IDS = {"RequestId", "x-amzn-requestid", "MessageId", "ReceiptHandle"}
+
+
+class Sent:
+    """Counts the requests of one client that reached ``before-send`` (the full path)."""
+
+    def __init__(self, client: Any) -> None:
+        self.count = 0
+        client.meta.events.register("before-send.sqs", self)
+
+    def __call__(self, **_: Any) -> None:
+        self.count += 1
+
+
+def client(sqs_mock: SqsMock, **kwargs: Any) -> tuple[Any, Sent]:
+    """A boto3 client that made its first call already (the direct path is installed on it from then on)."""
+    made = boto3.client("sqs", region_name="us-east-1", **kwargs)
+    sent = Sent(made)
+    made.list_queues()
+    return made, sent
+
+
+def outcome(call: Callable[..., Any], **params: Any) -> tuple[str, Any]:
+    try:
+        return "ok", call(**params)
+    except ClientError as error:
+        return type(error).__name__, error.response
+
+
+def scenario(sqs_mock: SqsMock) -> tuple[list[tuple[str, Any]], list[Sent]]:
+    """Every kind of answer: attributes, batch failures, FIFO, errors, accounts, unsigned calls, retries."""
+    sqs, sent = client(sqs_mock)
+    other, other_sent = client(sqs_mock, **sqs_mock.credentials(OTHER_ACCOUNT))
+    unsigned, unsigned_sent = client(sqs_mock, config=Config(signature_version=botocore.UNSIGNED))
+    standard, standard_sent = client(sqs_mock, config=Config(retries={"mode": "standard", "max_attempts": 5}))
+    url = sqs.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    fifo = sqs.create_queue(QueueName="orders.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    attributes = {
+        "colour": {"DataType": "String", "StringValue": "blue"},
+        "size": {"DataType": "Number", "StringValue": "12.5"},
+        "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01\xff"},
+    }
+    trace = {"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-5759e988-bd862e3fe1be46a994272793"}}
+    entries = [
+        {"Id": "a", "MessageBody": "first", "DelaySeconds": 0},
+        {"Id": "b", "MessageBody": "bad \x00 body"},
+        {"Id": "c", "MessageBody": "third", "MessageAttributes": attributes},
+    ]
+    results = [
+        outcome(sqs.send_message, QueueUrl=url, MessageBody="hello", MessageAttributes=attributes),
+        outcome(sqs.send_message, QueueUrl=url, MessageBody="traced", MessageSystemAttributes=trace),
+        outcome(sqs.send_message_batch, QueueUrl=url, Entries=entries),
+        outcome(
+            sqs.receive_message,
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            MessageAttributeNames=["All"],
+            MessageSystemAttributeNames=["All"],
+        ),
+        outcome(sqs.send_message, QueueUrl=fifo, MessageBody="f1", MessageGroupId="g", MessageDeduplicationId="1"),
+        outcome(sqs.send_message, QueueUrl=fifo, MessageBody="f2", MessageGroupId="g", MessageDeduplicationId="2"),
+        outcome(sqs.receive_message, QueueUrl=fifo, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]),
+        outcome(sqs.get_queue_attributes, QueueUrl=fifo, AttributeNames=["All"]),
+        outcome(sqs.get_queue_url, QueueName="missing"),
+        outcome(sqs.send_message, QueueUrl=url, MessageBody="late", DelaySeconds=901),
+        outcome(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle="nonsense", VisibilityTimeout=5),
+        outcome(sqs.delete_message_batch, QueueUrl=url, Entries=[{"Id": "x", "ReceiptHandle": "nonsense"}]),
+        outcome(sqs.tag_queue, QueueUrl=url, Tags={}),
+        outcome(other.create_queue, QueueName="orders"),
+        outcome(other.send_message, QueueUrl=url, MessageBody="cross-account"),
+        outcome(unsigned.list_queues),
+    ]
+    sqs_mock.faults.fail_next("SendMessage", code="RequestThrottled", times=2)
+    results.append(outcome(sqs.send_message, QueueUrl=url, MessageBody="after two throttles"))
+    sqs_mock.faults.fail_next("ReceiveMessage", code="ServiceUnavailable", times=5)
+    results.append(outcome(sqs.receive_message, QueueUrl=url))
+    sqs_mock.faults.fail_next("ListQueues", code="ThrottlingException", times=4)
+    results.append(outcome(standard.list_queues))
+    return results, [sent, other_sent, unsigned_sent, standard_sent]
+
+
+def journal(sqs_mock: SqsMock) -> list[Any]:
+    return [
+        (
+            call.operation,
+            call.params,
+            call.result,
+            None if call.error is None else (call.error.code, call.error.status, call.error.injected),
+            call.account_id,
+            call.region,
+        )
+        for call in sqs_mock.calls
+    ]
+
+
+def numbered(value: Any, seen: dict[str, dict[Any, int]] | None = None, key: str = "") -> Any:
+    """``value`` with every random id replaced by its order of first appearance (per kind)."""
+    seen = {} if seen is None else seen
+    if isinstance(value, dict):
+        return {name: numbered(item, seen, str(name)) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [numbered(item, seen, key) for item in value]
+    if key in IDS:
+        kind = seen.setdefault("RequestId" if key == "x-amzn-requestid" else key, {})
+        return f"<{key} {kind.setdefault(value, len(kind))}>"
+    return value
+
+
+def run(direct: bool) -> tuple[Any, Any, list[int]]:
+    with mock_sqs(direct=direct, start=START) as sqs_mock:
+        results, sent = scenario(sqs_mock)
+        # Back-off moves virtual time by a random amount: the retried calls' times differ.
+        return numbered(results), numbered(journal(sqs_mock)), [each.count for each in sent]
+
+
+def test_the_direct_path_answers_exactly_as_the_full_path() -> None:
+    full_results, full_journal, full_sent = run(direct=False)
+    direct_results, direct_journal, direct_sent = run(direct=True)
+
+    assert direct_results == full_results
+    assert direct_journal == full_journal
+    # Only each client's first call went through botocore's endpoint on the direct path.
+    assert direct_sent == [1, 1, 1, 1]
+    assert full_sent[0] > 20
+
+
+def test_the_scenario_covers_what_it_claims() -> None:
+    results, _, _ = run(direct=True)
+    kinds = [kind for kind, _ in results]
+    assert kinds.count("QueueDoesNotExist") == 1
+    assert "ClientError" in kinds  # InvalidParameterValue, ReceiptHandleIsInvalid
+    batch = results[2][1]
+    assert [entry["Id"] for entry in batch["Failed"]] == ["b"]
+    assert [entry["Id"] for entry in batch["Successful"]] == ["a", "c"]
+    received = results[3][1]["Messages"]
+    assert {message["Body"] for message in received} == {"hello", "traced", "first", "third"}
+    assert any(
+        message["MessageAttributes"].get("blob", {}).get("BinaryValue") == b"\x00\x01\xff" for message in received
+    )
+    throttled, unavailable, standard = results[-3:]
+    assert throttled[0] == "ok"
+    assert throttled[1]["ResponseMetadata"]["RetryAttempts"] == 2
+    assert unavailable[0] == "ClientError"
+    assert unavailable[1]["ResponseMetadata"]["RetryAttempts"] == 4
+    assert unavailable[1]["ResponseMetadata"]["MaxAttemptsReached"] is True
+    assert standard[1]["ResponseMetadata"]["RetryAttempts"] == 4
+
+
+def test_retry_back_off_is_spent_in_virtual_time(sqs_mock_direct: SqsMock) -> None:
+    sqs, _ = client(sqs_mock_direct)
+    before = sqs_mock_direct.now
+    sqs_mock_direct.faults.fail_next("ListQueues", code="ServiceUnavailable", times=3)
+
+    response = sqs.list_queues()
+
+    assert response["ResponseMetadata"]["RetryAttempts"] == 3
+    assert sqs_mock_direct.now > before
+
+
+@pytest.fixture
+def sqs_mock_direct() -> Iterator[SqsMock]:
+    with mock_sqs(direct=True) as sqs_mock:
+        yield sqs_mock
+
+
+def test_worker_threads_consume_through_the_direct_path(sqs_mock_direct: SqsMock) -> None:
+    sqs, _ = client(sqs_mock_direct)
+    url = sqs.create_queue(QueueName="work")["QueueUrl"]
+    worker, worker_sent = client(sqs_mock_direct)
+    done: list[str] = []
+    stop = threading.Event()
+
+    def consume() -> None:
+        while not stop.is_set():
+            for message in worker.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", []):
+                done.append(message["Body"])
+                worker.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    for body in ("a", "b", "c"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    sqs_mock_direct.run_until(lambda: len(done) == 3)
+    stop.set()
+    sqs_mock_direct.wait_until_parked(0)
+    sqs_mock_direct.advance(20)  # its last long poll ends empty
+    thread.join(timeout=10)
+
+    assert sorted(done) == ["a", "b", "c"]
+    assert not thread.is_alive()
+    assert worker_sent.count == 1  # its warm-up call only
+    assert len(sqs_mock_direct.calls.filter("DeleteMessage")) == 3
+
+
+def test_a_client_warmed_by_a_direct_mock_takes_the_full_path_under_a_later_mock() -> None:
+    with mock_sqs(direct=True):
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        sent = Sent(sqs)
+        sqs.list_queues()
+        sqs.list_queues()
+        assert sent.count == 1
+    with mock_sqs() as later:
+        sqs.create_queue(QueueName="later")
+        assert sent.count == 2
+        assert [view.name for view in later.queues()] == ["later"]
+
+
+def test_stubber_still_answers_first(sqs_mock_direct: SqsMock) -> None:
+    sqs, _ = client(sqs_mock_direct)
+    calls = len(sqs_mock_direct.calls)
+    with Stubber(sqs) as stubber:
+        stubber.add_response("list_queues", {"QueueUrls": ["https://example.com/stubbed"]})
+        assert sqs.list_queues()["QueueUrls"] == ["https://example.com/stubbed"]
+    assert len(sqs_mock_direct.calls) == calls
+
+
+def test_a_botocore_without_the_before_call_shortcut_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    def make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
+        return None
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", make_api_call)
+    send = vars(Endpoint)["_send"]
+
+    with pytest.raises(PrivateHookError, match="_make_api_call no longer uses emit_until_response"):
+        mock_sqs(direct=True).start()
+    assert vars(Endpoint)["_send"] is send
+    assert not botocore_hook.is_active()
