@@ -12,6 +12,7 @@ import json
 from typing import Any, Final
 
 import botocore.session
+from botocore.awsrequest import AWSResponse
 
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
@@ -20,6 +21,7 @@ QUEUE_URL: Final = "https://sqs.us-east-1.amazonaws.com/123456789012/bench"
 _MD5_OF_BODY: Final = "5c4a0dd4b5e1d0a7b8c2c5d3b3a3e8ce"  # shape only; botocore never checks it
 _MESSAGE_ID: Final = "6a1c4f7e-0b0d-4a3e-9a54-6f2a4f1d2b3c"
 _RECEIPT: Final = "AQEB" + "a" * 180
+_REQUEST_ID: Final = "00000000-0000-4000-8000-000000000000"
 
 _RESULTS: Final[dict[str, dict[str, Any]]] = {
     "CreateQueue": {"QueueUrl": QUEUE_URL},
@@ -62,7 +64,7 @@ def _encode(result: dict[str, Any]) -> HttpResponse:
         status=200,
         headers={
             "Content-Type": "application/x-amz-json-1.0",
-            "x-amzn-RequestId": "00000000-0000-4000-8000-000000000000",
+            "x-amzn-RequestId": _REQUEST_ID,
         },
         body=json.dumps(result).encode(),
     )
@@ -90,3 +92,30 @@ class CannedSqs:
                 "(botocore >= 1.34.90) and only the benchmarked operations"
             )
         return response
+
+
+class CannedBeforeCall:
+    """A ``before-call.sqs`` handler answering with canned parsed responses: botocore's cost up to ``before-call``.
+
+    What the direct path (``mock_sqs(direct=True)``) cannot go below: validation,
+    serialisation, endpoint resolution and the events up to ``before-call``, then
+    ``after-call``. Each answer is a fresh top-level dict (callers may add to it);
+    nested values are shared.
+    """
+
+    def __init__(self) -> None:
+        headers: Any = {"x-amzn-requestid": _REQUEST_ID}  # AWSResponse wraps any mapping
+        self._http = AWSResponse(QUEUE_URL, 200, headers, None)
+        self._metadata = {
+            "RequestId": _REQUEST_ID,
+            "HTTPStatusCode": 200,
+            "HTTPHeaders": {"content-type": "application/x-amz-json-1.0", "x-amzn-requestid": _REQUEST_ID},
+            "RetryAttempts": 0,
+        }
+
+    def __call__(self, model: Any, **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        """Answer one call by its operation name."""
+        result = _RESULTS.get(model.name)
+        if result is None:
+            raise NotImplementedError(f"the before-call floor has no canned answer for {model.name}")
+        return self._http, {**result, "ResponseMetadata": dict(self._metadata)}

@@ -1,7 +1,9 @@
-"""The three contenders, behind one small interface.
+"""The contenders, behind one small interface.
 
 ``floor``: botocore answered by canned responses (benchmarks/canned.py).
 ``ours``: ``mock_sqs()``. ``moto``: ``moto.mock_aws()``, imported only when used.
+``direct``: ``mock_sqs(direct=True)``; ``callfloor``: canned parsed answers at
+``before-call``, the floor of the direct path (benchmarks/direct.py compares them).
 
 Clients for the floor and for us come from a botocore session without moto's
 ``before-send`` handler (moto adds it to every session created after
@@ -20,12 +22,14 @@ from unittest import mock
 
 import boto3
 
-from benchmarks.canned import BODY, CannedSqs
+from benchmarks.canned import BODY, CannedBeforeCall, CannedSqs
 from pytest_sqsmock import SqsMock, mock_sqs
 from pytest_sqsmock.transports import botocore_hook
 
 REGION: Final = "us-east-1"
 SIDES: Final = ("floor", "ours", "moto")
+# The direct path and its floor: not in the main table (benchmarks/direct.py).
+DIRECT_SIDES: Final = ("callfloor", "direct")
 _BATCH: Final = 10
 # Numbers every prefilled message, so FIFO deduplication ids never repeat.
 _SERIAL: Final = itertools.count()
@@ -183,9 +187,13 @@ def open_side(name: str, *, empty_receive: bool = False, virtual_time: bool = Fa
         return _open_floor(empty_receive)
     if name == "ours":
         return _open_ours()
+    if name == "direct":
+        return _open_ours(direct=True)
+    if name == "callfloor":
+        return _open_call_floor()
     if name == "moto":
         return _open_moto(virtual_time)
-    raise ValueError(f"unknown side {name!r}; choose from {SIDES}")
+    raise ValueError(f"unknown side {name!r}; choose from {SIDES + DIRECT_SIDES}")
 
 
 @contextmanager
@@ -199,11 +207,21 @@ def _open_floor(empty_receive: bool) -> Iterator[Side]:
 
 
 @contextmanager
-def _open_ours() -> Iterator[Side]:
-    with mock_sqs() as sqs:
+def _open_call_floor() -> Iterator[Side]:
+    client = _client(plain_session(), _TESTING)
+    client.meta.events.register("before-call.sqs", CannedBeforeCall())
+    yield _Floor(client)
+
+
+@contextmanager
+def _open_ours(*, direct: bool = False) -> Iterator[Side]:
+    with mock_sqs(direct=direct) as sqs:
         credentials = sqs.credentials()
         keys = {name: credentials[name] for name in ("aws_access_key_id", "aws_secret_access_key")}
-        yield _Ours(sqs, _client(plain_session(), keys))
+        side = _Ours(sqs, _client(plain_session(), keys))
+        if direct:
+            side.client.list_queues()  # a client's first call takes the full path and installs the direct one
+        yield side
 
 
 @contextmanager
