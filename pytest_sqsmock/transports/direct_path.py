@@ -38,7 +38,7 @@ from botocore.hooks import BaseEventHooks
 from botocore.parsers import ResponseParser, create_parser
 from botocore.signers import RequestSigner
 
-from pytest_sqsmock.transports import botocore_hook, private_hooks
+from pytest_sqsmock.transports import botocore_hook, direct_results, private_hooks
 from pytest_sqsmock.transports.dispatch import Dispatcher
 from pytest_sqsmock.wire.codec import SigningScope
 from pytest_sqsmock.wire.http import HttpRequest
@@ -135,8 +135,15 @@ class _DirectAnswer:
     def _attempt(
         self, dispatcher: Dispatcher, request: HttpRequest, scope: SigningScope | None, model: Any
     ) -> tuple[AWSResponse, dict[str, Any]]:
-        """One call answered by the simulation, parsed by botocore's parser as the endpoint parses it."""
-        response = dispatcher.dispatch(request, scope=scope)
+        """One call answered by the simulation, as the endpoint would have parsed it."""
+        outcome = dispatcher.answer(request, scope=scope)
+        if outcome.error is None and outcome.protocol == "json":
+            parsed = direct_results.parsed(model.output_shape, outcome.result)
+            if parsed is not None:  # a plain copy is what parsing our encoded result would give
+                http = direct_results.http_response(request.url, outcome)
+                parsed["ResponseMetadata"] = direct_results.metadata(http, outcome.request_id)
+                return http, parsed
+        response = outcome.encoded()
         headers: Any = response.headers
         http = AWSResponse(request.url, response.status, headers, _Raw(response.body))
         response_dict = {
@@ -149,7 +156,7 @@ class _DirectAnswer:
         parser = _parsers.get(protocol)
         if parser is None:
             parser = _parsers[protocol] = create_parser(protocol)
-        parsed: dict[str, Any] = parser.parse(response_dict, model.output_shape)
+        parsed = parser.parse(response_dict, model.output_shape)
         if response.status >= 300:
             _add_modeled_error_fields(parser, response_dict, parsed, model)
         return http, parsed

@@ -22,6 +22,7 @@ from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parame
 from pytest_sqsmock.transports.refusals import credential_of_another_region
 from pytest_sqsmock.wire.codec import (
     DecodedRequest,
+    Dialect,
     SigningScope,
     decode_request,
     detect_dialect,
@@ -52,6 +53,24 @@ class Exchange:
 
 
 Recorder = Callable[[Exchange], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one request was answered, before it is encoded: a result or an error."""
+
+    protocol: Dialect
+    request_id: str
+    operation: str | None  # None: the request did not decode
+    result: dict[str, Any] | None
+    error: SqsError | None
+
+    def encoded(self) -> HttpResponse:
+        """The HTTP response, in the request's protocol."""
+        if self.error is not None or self.operation is None:
+            error = self.error or internal_failure("no operation")
+            return encode_error(self.protocol, error, self.request_id)
+        return encode_result(self.protocol, self.operation, self.result, self.request_id)
 
 
 class Dispatcher:
@@ -109,36 +128,44 @@ class Dispatcher:
     def _dispatch(
         self, request: HttpRequest, *, regional_urls: bool, scope: SigningScope | None = None
     ) -> HttpResponse:
+        return self._answer(request, regional_urls=regional_urls, scope=scope).encoded()
+
+    def answer(self, request: HttpRequest, *, scope: SigningScope | None = None) -> Outcome:
+        """As :meth:`dispatch`, before the answer is encoded (the direct path hands results on as they are)."""
+        return self._answer(request, regional_urls=self._addresses_a_server(request.url), scope=scope)
+
+    def _answer(self, request: HttpRequest, *, regional_urls: bool, scope: SigningScope | None) -> Outcome:
         request_id = new_request_id()
         protocol = detect_dialect(request)
         try:
             decoded = decode_request(request)
             context = self._context(request, decoded, regional_urls=regional_urls, scope=scope)
         except SqsError as error:
-            return encode_error(protocol, error, request_id)
+            return Outcome(protocol, request_id, None, None, error)
         except ValueError:  # a URL that does not parse (urlsplit refuses it)
-            return encode_error(protocol, invalid_parameter_value("The request URL is not valid."), request_id)
+            return Outcome(protocol, request_id, None, None, invalid_parameter_value("The request URL is not valid."))
+        operation = decoded.operation
         time_ms = self._service.now_ms()
         faults = self._service.faults
         if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults.injection)
-            injected = faults.error_for(decoded.operation, decoded.params, context)
+            injected = faults.error_for(operation, decoded.params, context)
             if injected is not None:
-                self._record(Exchange(decoded.operation, decoded.params, None, injected, context, time_ms, True))
-                return encode_error(protocol, injected, request_id)
+                self._record(Exchange(operation, decoded.params, None, injected, context, time_ms, True))
+                return Outcome(protocol, request_id, operation, None, injected)
         try:
-            result = self._service.handle(decoded.operation, decoded.params, context)
+            result = self._service.handle(operation, decoded.params, context)
         except SqsError as error:
-            self._record(self._answered(decoded.operation, decoded.params, None, error, context, time_ms))
-            return encode_error(protocol, error, request_id)
+            self._record(self._answered(operation, decoded.params, None, error, context, time_ms))
+            return Outcome(protocol, request_id, operation, None, error)
         except SqsMockAssertionError:  # consumers never parked for a long poll of the test's: the test fails
             raise
         except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
-            logger.exception("pytest_sqsmock failed on %s", decoded.operation)
+            logger.exception("pytest_sqsmock failed on %s", operation)
             failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
-            self._record(Exchange(decoded.operation, decoded.params, None, failure, context, time_ms))
-            return encode_error(protocol, failure, request_id)
-        self._record(self._answered(decoded.operation, decoded.params, result, None, context, time_ms))
-        return encode_result(protocol, decoded.operation, result, request_id)
+            self._record(Exchange(operation, decoded.params, None, failure, context, time_ms))
+            return Outcome(protocol, request_id, operation, None, failure)
+        self._record(self._answered(operation, decoded.params, result, None, context, time_ms))
+        return Outcome(protocol, request_id, operation, result, None)
 
     def _answered(
         self,

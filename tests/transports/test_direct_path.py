@@ -7,6 +7,7 @@ errors and the journal must match, once request ids, message ids and receipt han
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from botocore.stub import Stubber
 from pytest_sqsmock import SqsMock, mock_sqs
 from pytest_sqsmock.transports import botocore_hook
 from pytest_sqsmock.transports.private_hooks import PrivateHookError
+from pytest_sqsmock.wire.codec import encode_result
 
 START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 OTHER_ACCOUNT = "111122223333"
@@ -255,3 +257,28 @@ def test_a_botocore_without_the_before_call_shortcut_refuses_to_start(monkeypatc
         mock_sqs(direct=True).start()
     assert vars(Endpoint)["_send"] is send
     assert not botocore_hook.is_active()
+
+
+def test_successes_skip_encoding_unless_someone_reads_the_body(
+    sqs_mock_direct: SqsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqs, _ = client(sqs_mock_direct)
+    url = sqs.create_queue(QueueName="plain")["QueueUrl"]
+    encoded: list[str] = []
+
+    def counting(protocol: Any, operation: str, result: Any, request_id: str) -> Any:
+        encoded.append(operation)
+        return encode_result(protocol, operation, result, request_id)
+
+    monkeypatch.setattr("pytest_sqsmock.transports.dispatch.encode_result", counting)
+    sent = sqs.send_message(QueueUrl=url, MessageBody="hello")
+    assert encoded == []
+
+    bodies: list[Any] = []
+    sqs.meta.events.register("after-call.sqs.ReceiveMessage", lambda http_response, **_: bodies.append(http_response))
+    received = sqs.receive_message(QueueUrl=url)
+    assert encoded == []
+    document = json.loads(bodies[0].content)
+    assert encoded == ["ReceiveMessage"]
+    assert document["Messages"][0]["MessageId"] == sent["MessageId"] == received["Messages"][0]["MessageId"]
+    assert bodies[0].headers["x-amzn-RequestId"] == received["ResponseMetadata"]["RequestId"]

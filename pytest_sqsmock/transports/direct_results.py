@@ -1,0 +1,113 @@
+"""A successful result as botocore would have parsed it from our awsJson1_0 answer, without the round trip.
+
+On the direct path (transports/direct_path.py) encoding a result to JSON only for
+botocore to parse it back costs about a tenth of a call. For the shapes SQS outputs
+(structures, lists, maps, strings, numbers, booleans, blobs) the round trip is a
+plain copy that follows the client's own output shape: the encoder leaves out
+``None``, empty lists and empty maps, the parser keeps only members the client's model
+knows and turns base64 back into ``bytes``. An output shape with anything else (a
+timestamp, a document) is not copied here: :func:`parsed` returns ``None`` and the
+caller encodes and parses as the endpoint would.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.model import Shape
+
+from pytest_sqsmock.transports.dispatch import Outcome
+from pytest_sqsmock.wire.json_protocol import CONTENT_TYPE
+
+_PLAIN = frozenset({"string", "integer", "long", "boolean", "double", "float"})
+# Output shape -> whether every shape under it copies plainly (each botocore model has its own shapes).
+_copyable: weakref.WeakKeyDictionary[Shape, bool] = weakref.WeakKeyDictionary()
+
+
+def parsed(shape: Shape | None, result: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """``result`` as botocore's JSON parser returns it for ``shape`` (no ``ResponseMetadata``), or None."""
+    if shape is None:
+        return {}
+    copyable = _copyable.get(shape)
+    if copyable is None:
+        copyable = _copyable[shape] = _plain(shape, set())
+    if not copyable:
+        return None
+    return _structure(shape, result) if result else {}
+
+
+def http_response(url: str, outcome: Outcome) -> AWSResponse:
+    """The 200 response botocore would have received; its body is encoded only if someone reads it."""
+    headers: Any = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": outcome.request_id}  # any mapping will do
+    return AWSResponse(url, 200, headers, _EncodedOnRead(outcome))
+
+
+def metadata(http: AWSResponse, request_id: str) -> dict[str, Any]:
+    """``ResponseMetadata`` as the parser fills it in (``RetryAttempts`` comes later)."""
+    headers = {name.lower(): value for name, value in http.headers.items()}
+    return {"RequestId": request_id, "HTTPStatusCode": http.status_code, "HTTPHeaders": headers}
+
+
+def _plain(shape: Shape, seen: set[str]) -> bool:
+    kind = shape.type_name
+    if kind in _PLAIN or kind == "blob":
+        return True
+    if shape.name in seen:
+        return True  # a recursive shape: judged where it started
+    seen.add(shape.name)
+    if kind == "structure":
+        members: Any = shape.members  # type: ignore[attr-defined]  # StructureShape
+        return all(
+            _plain(member, seen) and member.serialization.get("name", name) == name for name, member in members.items()
+        )
+    if kind == "list":
+        return _plain(shape.member, seen)  # type: ignore[attr-defined]  # ListShape
+    if kind == "map":
+        return _plain(shape.value, seen)  # type: ignore[attr-defined]  # MapShape
+    return False
+
+
+def _structure(shape: Any, value: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        kind = member.type_name
+        if kind in _PLAIN:
+            out[name] = item
+        elif not item and kind in ("list", "map"):
+            continue  # the encoder leaves empty collections out
+        else:
+            out[name] = _copy(member, item)
+    return out
+
+
+def _copy(shape: Any, value: Any) -> Any:
+    kind = shape.type_name
+    if kind in _PLAIN:
+        return value
+    if kind == "blob":
+        return bytes(value)
+    if kind == "structure":
+        return _structure(shape, value)
+    if kind == "list":
+        element = shape.member
+        return [_copy(element, item) for item in value]
+    value_shape = shape.value  # a map
+    if value_shape.type_name in _PLAIN:
+        return dict(value)
+    return {key: _copy(value_shape, item) for key, item in value.items()}
+
+
+class _EncodedOnRead:
+    """The raw body of an ``AWSResponse`` (``stream()``), encoded when first read."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self._outcome = outcome
+
+    def stream(self, amt: int = 1024 * 64, decode_content: bool | None = None) -> Iterator[bytes]:
+        yield self._outcome.encoded().body
