@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
 from collections.abc import Collection, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +31,7 @@ from urllib.parse import urlencode
 import botocore
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
+from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.exceptions import NoCredentialsError
 from botocore.hooks import BaseEventHooks
@@ -104,8 +104,8 @@ class _DirectAnswer:
         botocore_hook.note_caller()
         scope = _scope(request_signer, context)
         request = _request(params)
+        # The endpoint's retry context (retry handlers note their limit in it); no invocation id: no header is sent.
         retries = context.setdefault("retries", {})
-        retries.setdefault("invocation-id", str(uuid.uuid4()))
         operation = f"sqs.{model.name}"
         attempts = 1
         while True:
@@ -140,8 +140,7 @@ class _DirectAnswer:
         if outcome.error is None and outcome.protocol == "json":
             parsed = direct_results.parsed(model.output_shape, outcome.result)
             if parsed is not None:  # a plain copy is what parsing our encoded result would give
-                http = direct_results.http_response(request.url, outcome)
-                parsed["ResponseMetadata"] = direct_results.metadata(http, outcome.request_id)
+                http, parsed["ResponseMetadata"] = direct_results.http_response(request.url, outcome)
                 return http, parsed
         response = outcome.encoded()
         headers: Any = response.headers
@@ -185,8 +184,11 @@ def _scope(signer: RequestSigner, context: dict[str, Any]) -> SigningScope | Non
     credentials = signing.get("request_credentials") or getattr(signer, _CREDENTIALS, None)
     if credentials is None:
         raise NoCredentialsError()
-    frozen = credentials.get_frozen_credentials()
-    return SigningScope(frozen.access_key, signing.get("region") or signer.region_name)
+    # Refreshable credentials refresh here as they would when signing; static ones just hold their key.
+    key = (
+        credentials.access_key if type(credentials) is Credentials else credentials.get_frozen_credentials().access_key
+    )
+    return SigningScope(key, signing.get("region") or signer.region_name)
 
 
 def _add_modeled_error_fields(parser: ResponseParser, response_dict: Any, parsed: dict[str, Any], model: Any) -> None:

@@ -39,16 +39,18 @@ def parsed(shape: Shape | None, result: Mapping[str, Any] | None) -> dict[str, A
     return _structure(shape, result) if result else {}
 
 
-def http_response(url: str, outcome: Outcome) -> AWSResponse:
-    """The 200 response botocore would have received; its body is encoded only if someone reads it."""
-    headers: Any = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": outcome.request_id}  # any mapping will do
-    return AWSResponse(url, 200, headers, _EncodedOnRead(outcome))
+def http_response(url: str, outcome: Outcome) -> tuple[AWSResponse, dict[str, Any]]:
+    """The 200 response botocore would have received, and the ``ResponseMetadata`` its parser would fill in.
 
-
-def metadata(http: AWSResponse, request_id: str) -> dict[str, Any]:
-    """``ResponseMetadata`` as the parser fills it in (``RetryAttempts`` comes later)."""
-    headers = {name.lower(): value for name, value in http.headers.items()}
-    return {"RequestId": request_id, "HTTPStatusCode": http.status_code, "HTTPHeaders": headers}
+    The response's body is encoded only if someone reads it. ``RetryAttempts`` is added later.
+    """
+    request_id = outcome.request_id
+    headers = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
+    raw: Any = _EncodedOnRead(outcome)
+    http = AWSResponse(url, 200, headers, raw)  # type: ignore[arg-type]  # any mapping will do
+    # The parser lower-cases header names.
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return http, {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": lowered}
 
 
 def _plain(shape: Shape, seen: set[str]) -> bool:
