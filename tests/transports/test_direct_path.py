@@ -282,3 +282,39 @@ def test_successes_skip_encoding_unless_someone_reads_the_body(
     assert encoded == ["ReceiveMessage"]
     assert document["Messages"][0]["MessageId"] == sent["MessageId"] == received["Messages"][0]["MessageId"]
     assert bodies[0].headers["x-amzn-RequestId"] == received["ResponseMetadata"]["RequestId"]
+
+
+@pytest.mark.sqs_mock(direct=True)
+def test_the_marker_turns_the_direct_path_on(sqs_mock: SqsMock) -> None:
+    sqs, sent = client(sqs_mock)
+    sqs.list_queues()
+    assert sqs_mock.direct
+    assert sent.count == 1
+
+
+def test_the_ini_option_turns_it_on_and_a_marker_off(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        def sent_twice():
+            sqs = boto3.client("sqs", region_name="us-east-1")
+            sent = []
+            sqs.meta.events.register("before-send.sqs", lambda **_: sent.append(1))
+            sqs.list_queues()
+            sqs.list_queues()
+            return len(sent)
+
+        def test_ini(sqs_mock):
+            assert sqs_mock.direct
+            assert sent_twice() == 1
+
+        @pytest.mark.sqs_mock(direct=False)
+        def test_marker(sqs_mock):
+            assert not sqs_mock.direct
+            assert sent_twice() == 2
+        """
+    )
+    result = pytester.runpytest("-p", "no:asyncio", "-o", "sqs_mock_direct=true")
+    result.assert_outcomes(passed=2)
