@@ -151,7 +151,9 @@ class _DirectAnswer:
             "context": {"operation_name": model.name},
             "body": response.body,
         }
-        protocol = model.service_model.resolved_protocol
+        service_model = model.service_model
+        # The protocol the endpoint parses with (resolved_protocol since botocore 1.37; protocol before).
+        protocol = getattr(service_model, "resolved_protocol", None) or service_model.protocol
         parser = _parsers.get(protocol)
         if parser is None:
             parser = _parsers[protocol] = create_parser(protocol)

@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import botocore
+import botocore.session
 import pytest
 from botocore.client import BaseClient
 from botocore.config import Config
@@ -87,11 +88,11 @@ def scenario(sqs_mock: SqsMock) -> tuple[list[tuple[str, Any]], list[Sent]]:
             QueueUrl=url,
             MaxNumberOfMessages=10,
             MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
+            AttributeNames=["All"],
         ),
         outcome(sqs.send_message, QueueUrl=fifo, MessageBody="f1", MessageGroupId="g", MessageDeduplicationId="1"),
         outcome(sqs.send_message, QueueUrl=fifo, MessageBody="f2", MessageGroupId="g", MessageDeduplicationId="2"),
-        outcome(sqs.receive_message, QueueUrl=fifo, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]),
+        outcome(sqs.receive_message, QueueUrl=fifo, MaxNumberOfMessages=10, AttributeNames=["All"]),
         outcome(sqs.get_queue_attributes, QueueUrl=fifo, AttributeNames=["All"]),
         outcome(sqs.get_queue_url, QueueName="missing"),
         outcome(sqs.send_message, QueueUrl=url, MessageBody="late", DelaySeconds=901),
@@ -259,6 +260,11 @@ def test_a_botocore_without_the_before_call_shortcut_refuses_to_start(monkeypatc
     assert not botocore_hook.is_active()
 
 
+# botocore before 1.34.90 speaks the query protocol: its answers are encoded and parsed as XML.
+QUERY_ERA = botocore.session.get_session().get_service_model("sqs").protocol == "query"
+
+
+@pytest.mark.skipif(QUERY_ERA, reason="results are handed on unencoded only to awsJson1_0 clients")
 def test_successes_skip_encoding_unless_someone_reads_the_body(
     sqs_mock_direct: SqsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
