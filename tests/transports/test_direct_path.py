@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import botocore
@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from pytest_sqsmock import SqsMock, mock_sqs
-from pytest_sqsmock.transports import botocore_hook
+from pytest_sqsmock.transports import botocore_hook, direct_path
 from pytest_sqsmock.transports.private_hooks import PrivateHookError
 from pytest_sqsmock.wire.codec import encode_result
 
@@ -324,3 +324,8 @@ def test_the_ini_option_turns_it_on_and_a_marker_off(pytester: pytest.Pytester) 
     )
     result = pytester.runpytest("-p", "no:asyncio", "-o", "sqs_mock_direct=true")
     result.assert_outcomes(passed=2)
+
+
+def test_an_endpoint_without_its_emitter_fails_loudly() -> None:
+    with pytest.raises(PrivateHookError, match="_event_emitter does not exist"):
+        direct_path.install(cast(Endpoint, object()))
