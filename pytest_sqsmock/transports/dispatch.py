@@ -57,19 +57,18 @@ Recorder = Callable[[Exchange], None]
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How one request was answered, before it is encoded: a result or an error."""
+    """How one request was answered, before it is encoded: a result, or an error."""
 
     protocol: Dialect
     request_id: str
-    operation: str | None  # None: the request did not decode
+    operation: str  # "" when the request did not decode (then ``error`` says why)
     result: dict[str, Any] | None
     error: SqsError | None
 
     def encoded(self) -> HttpResponse:
         """The HTTP response, in the request's protocol."""
-        if self.error is not None or self.operation is None:
-            error = self.error or internal_failure("no operation")
-            return encode_error(self.protocol, error, self.request_id)
+        if self.error is not None:
+            return encode_error(self.protocol, self.error, self.request_id)
         return encode_result(self.protocol, self.operation, self.result, self.request_id)
 
 
@@ -141,9 +140,9 @@ class Dispatcher:
             decoded = decode_request(request)
             context = self._context(request, decoded, regional_urls=regional_urls, scope=scope)
         except SqsError as error:
-            return Outcome(protocol, request_id, None, None, error)
+            return Outcome(protocol, request_id, "", None, error)
         except ValueError:  # a URL that does not parse (urlsplit refuses it)
-            return Outcome(protocol, request_id, None, None, invalid_parameter_value("The request URL is not valid."))
+            return Outcome(protocol, request_id, "", None, invalid_parameter_value("The request URL is not valid."))
         operation = decoded.operation
         time_ms = self._service.now_ms()
         faults = self._service.faults
