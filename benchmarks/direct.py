@@ -54,6 +54,14 @@ def table(results: dict[str, dict[str, Timing]], *, cpu: bool) -> str:
     return "\n".join(lines)
 
 
+def measure(budget: Budget, size: int) -> dict[str, dict[str, Timing]]:
+    """Every workload on every side: SendMessage, and Receive+Delete with ``size`` queued."""
+    return {
+        "SendMessage": compare(workloads.send_message, budget, 0),
+        f"Receive+Delete, {size:,}": compare(workloads.receive_delete, budget, size),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.direct", description=__doc__.split("\n")[0])
@@ -71,10 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         budget = Budget(repeats=7, target_s=0.3, warmup=50)
     size = 20 if args.smoke else QUEUED
-    results = {
-        "SendMessage": compare(workloads.send_message, budget, 0),
-        f"Receive+Delete, {size:,}": compare(workloads.receive_delete, budget, size),
-    }
+    results = measure(budget, size)
     for cpu in (True, False):
         print(f"\n{'CPU' if cpu else 'Wall'} time, µs per call, median of {budget.repeats} interleaved rounds")
         print(table(results, cpu=cpu))

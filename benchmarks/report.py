@@ -265,6 +265,7 @@ def write_json(
     *,
     views: Mapping[int, Mapping[str, float]] | None = None,
     jumps: Mapping[str, Mapping[str, float]] | None = None,
+    direct: Mapping[str, Any] | None = None,
 ) -> None:
     """Write every number, the run's settings and machine information.
 
@@ -295,6 +296,7 @@ def write_json(
         "wake_latency": [_latency_json(row) for row in latency],
         "views_cpu_us": {str(size): dict(figures) for size, figures in (views or {}).items()},
         "jumps_cpu_us": {case: dict(figures) for case, figures in (jumps or {}).items()},
+        "direct": dict(direct or {}),
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
 

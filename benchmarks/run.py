@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from benchmarks import jumps, per_test, threaded, views, workloads
+from benchmarks import direct, jumps, per_test, threaded, views, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.memory import Path as FillPath
 from benchmarks.memory import bytes_per_message
@@ -41,7 +41,7 @@ from benchmarks.timing import Budget, Timing, combine
 from benchmarks.workloads import Runner, Skipped
 
 # What a run can be limited to (--only): the per-call table, threaded consumers, memory, views, pytest tests.
-PARTS: Final = ("calls", "threads", "memory", "views", "jumps", "per-test")
+PARTS: Final = ("calls", "direct", "threads", "memory", "views", "jumps", "per-test")
 
 
 @dataclass(frozen=True)
@@ -118,11 +118,15 @@ class Suite:
     latency: list[LatencyRow] = field(default_factory=list)
     views: dict[int, dict[str, float]] = field(default_factory=dict)  # queue size -> figure -> CPU µs
     jumps: dict[str, dict[str, float]] = field(default_factory=dict)  # "kind, size" -> figure -> CPU µs
+    direct: dict[str, dict[str, Timing]] = field(default_factory=dict)  # workload -> side -> timing
 
     def run(self) -> None:
         """Every workload of the configured parts: per-call timings, threaded consumers, memory."""
         if "calls" in self.config.parts:
             self._calls()
+        if "direct" in self.config.parts and "ours" in self._sides() and floor_supported():
+            self._log("[direct] the direct path beside its before-call floor")
+            self.direct = direct.measure(self.config.budget, min(self.config.queued["ours"]))
         if "threads" in self.config.parts and "ours" in self._sides():
             self._threads()
         if "memory" in self.config.parts:
@@ -328,6 +332,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n" + format_views(suite.views))
     if suite.jumps:
         print("\n" + format_jumps(suite.jumps))
+    if suite.direct:
+        for cpu in (True, False):
+            clock = "CPU" if cpu else "Wall"
+            print(
+                f"\nthe direct path (benchmarks.direct), {clock} time, µs per call; goal direct/callfloor <= {direct.GOAL}x"
+            )
+            print(direct.table(suite.direct, cpu=cpu))
     command = " ".join(["python -m benchmarks.run", *(sys.argv[1:] if argv is None else argv)])
     print(f"\n{command}\n{format_machine()}")
     print(f"total {time.perf_counter() - started:.1f} s; {_load_note()}")
@@ -338,7 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings["receive_delete_flatness_cpu"] = suite.flatness(cpu=True)
         settings["receive_delete_flatness_wall"] = suite.flatness(cpu=False)
-        write_json(args.json, suite.rows, suite.memory, settings, suite.latency, views=suite.views, jumps=suite.jumps)
+        direct_timings = {name: {side: asdict(t) for side, t in sides.items()} for name, sides in suite.direct.items()}
+        write_json(
+            args.json,
+            suite.rows,
+            suite.memory,
+            settings,
+            suite.latency,
+            views=suite.views,
+            jumps=suite.jumps,
+            direct=direct_timings,
+        )
         print(f"wrote {args.json}")
     return 0
 
