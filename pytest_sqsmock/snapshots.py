@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_sqsmock.exceptions import UnknownQueueError
 from pytest_sqsmock.model.addresses import default_endpoint, queue_url, split_arn
+from pytest_sqsmock.model.pins import PinnedMessages
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.references import QueueRef, address_of
 from pytest_sqsmock.service.core import Service
@@ -90,7 +91,7 @@ def view_of(service: Service, queue: Queue, seen: set[str] | None = None) -> Que
             )
             for figures in queue.tenant_figures(service.now_ms())
         },
-        _taken=queue.message_states(),
+        _taken=PinnedMessages(queue.pin(), service.lock),
         _counts=dict(queue.counts),
     )
 

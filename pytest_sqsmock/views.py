@@ -1,9 +1,10 @@
 """Read-only snapshots of the simulation for assertions.
 
 Views keep what they show as it was when taken: they never change under the test and
-never expose the model's mutable objects. Taking one copies each message's changing
-fields (O(n), nothing sorted or built, under the simulation's lock); the message list
-is sorted and built only when first read, outside the lock.
+never expose the model's mutable objects. Taking one pins the queue (O(1) under the
+simulation's lock; model/pins.py) and copies its identity and counters; the message
+list is read only when first asked for, taking the lock for a few dozen messages at a
+time, then sorted and built outside it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 from pytest_sqsmock.clock import to_datetime
-from pytest_sqsmock.model.message import Message, MessageStates
+from pytest_sqsmock.model.message import Message
+from pytest_sqsmock.model.pins import MessageStates, PinnedMessages
 
 MessageStateName = Literal["delayed", "visible", "in_flight"]
 
@@ -164,14 +166,14 @@ class QueueView:
     tags: dict[str, str]
     dead_letter_queue: QueueView | None
     tenants: dict[str, TenantView]
-    # Each message's changing fields as they were when the view was taken (see the module docstring).
-    _taken: MessageStates = field(repr=False, compare=False)
+    # The messages as they were when the view was taken, read on first use (see the module docstring).
+    _taken: PinnedMessages = field(repr=False, compare=False)
     # Messages per state, from the queue's own counters.
     _counts: Mapping[MessageStateName, int] = field(repr=False, compare=False)
 
     @cached_property
     def _messages(self) -> tuple[MessageView, ...]:
-        taken = self._taken
+        taken = self._taken.states()
         return tuple(MessageView.of_index(taken, index) for index in taken.in_delivery_order())
 
     @property
@@ -204,7 +206,8 @@ class QueueView:
         """The first ``count`` messages in delivery order, without building the others."""
         if "_messages" in self.__dict__:
             return list(self._messages[:count])
-        return [MessageView.of_index(self._taken, index) for index in self._taken.first(count)]
+        taken = self._taken.states()
+        return [MessageView.of_index(taken, index) for index in taken.first(count)]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QueueView):
@@ -218,7 +221,7 @@ class QueueView:
     __hash__ = None  # type: ignore[assignment]
 
     def __len__(self) -> int:
-        return len(self._taken)
+        return sum(self._counts.values())
 
     def __iter__(self) -> Iterator[MessageView]:
         return iter(self._messages)

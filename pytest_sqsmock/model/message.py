@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -74,40 +73,3 @@ class Message:
         if self.dead_letter_source_arn is not None:
             attributes["DeadLetterQueueSourceArn"] = self.dead_letter_source_arn
         return attributes
-
-
-@dataclass(frozen=True, slots=True)
-class MessageStates:
-    """A queue's messages and what of each may change, as they were at one moment.
-
-    Views are built from this. Taking it copies five references per message into
-    five lists and allocates nothing per message (so no garbage collection runs
-    while the simulation's lock is held); ordering and building wait until a view
-    is read. A message's other fields never change once it is queued.
-    """
-
-    messages: list[Message]
-    states: list[MessageState]
-    visible_at_ms: list[int]
-    receive_counts: list[int]
-    first_receive_at_ms: list[int | None]
-    # The receive order of visible messages when a fault reorders them (else: by seq).
-    visible_keys: list[int] | None = None
-
-    def __len__(self) -> int:
-        return len(self.messages)
-
-    def delivery_key(self, index: int) -> tuple[int, int, int]:
-        """Visible messages first, in the order a receive takes them; then by when the others turn visible."""
-        seq = self.messages[index].seq
-        if self.states[index] == "visible":
-            return (0, seq if self.visible_keys is None else self.visible_keys[index], seq)
-        return (1, self.visible_at_ms[index], seq)
-
-    def in_delivery_order(self) -> list[int]:
-        """Every index, in delivery order."""
-        return sorted(range(len(self.messages)), key=self.delivery_key)
-
-    def first(self, count: int) -> list[int]:
-        """The first ``count`` indices in delivery order."""
-        return heapq.nsmallest(count, range(len(self.messages)), key=self.delivery_key)

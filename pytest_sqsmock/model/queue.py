@@ -7,7 +7,9 @@ enqueue time. A FIFO queue delivers through its message groups instead of
 ``_visible`` (model/fifo.py). A standard queue that was sent a MessageGroupId
 keeps those messages per tenant instead (model/fairness.py: fair queues);
 ``_visible`` then holds the messages without a group. Nothing scans all
-messages except purge, a FIFO queue's DelaySeconds change and the views.
+messages except purge and a FIFO queue's DelaySeconds change. ``_order``
+holds the messages in send order for views, which pin it and save a message's
+changing fields before its first change after the pin (model/pins.py).
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from pytest_sqsmock.model.fifo import (
     SentRecord,
     sequence_number,
 )
-from pytest_sqsmock.model.message import Message, MessageState, MessageStates
+from pytest_sqsmock.model.message import Message, MessageState
+from pytest_sqsmock.model.pins import Pin, before_change, before_purge
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.model.timers import MessageHeap
 
 MAX_IN_FLIGHT = 120_000
 MAX_VISIBILITY_S = 43_200  # 12 hours: SQS's cap on a message's invisibility
 MAX_VISIBILITY_MS = MAX_VISIBILITY_S * 1000
+_ORDER_SLACK = 256  # removed messages ``_order`` may hold beyond as many as live ones
 
 
 class Queue:
@@ -71,6 +75,10 @@ class Queue:
         self._timers = MessageHeap()
         self._retention = MessageHeap(follow_state=False)
         self._next_seq = 0
+        # Every message in send order, removed ones until the next compaction, which
+        # (like purge) starts a new list: pins keep reading the old one.
+        self._order: list[Message] = []
+        self._pins: tuple[Pin, ...] = ()
         # The latest moment caught up to: when a delete ends a message's processing.
         self._now_ms = now_ms
         # Standard queues, from the first message with a MessageGroupId on (fair queues).
@@ -168,6 +176,9 @@ class Queue:
                 self.fairness = Fairness()
             self.fairness.sent(message.group_id, now_ms)
         self.messages[message.message_id] = message
+        self._order.append(message)
+        if len(self._order) > 2 * len(self.messages) + _ORDER_SLACK:
+            self._order = [m for m in self._order if not m.removed]
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
             self._enter(message, "delayed", now_ms + delay_s * 1000)
@@ -184,7 +195,10 @@ class Queue:
         count = len(self.messages)
         for message in self.messages.values():
             message.removed = True
-        self.messages.clear()
+        if self._pins:
+            self._pins = before_purge(self._pins, self.messages)
+        self.messages = {}
+        self._order = []
         self._visible.clear()
         self._timers.clear()
         self._retention.clear()
@@ -321,18 +335,11 @@ class Queue:
 
     # -- reading ------------------------------------------------------------
 
-    def message_states(self) -> MessageStates:
-        """Every message with its changing fields as they are now: what a view is built from (O(n), cheap)."""
-        messages = list(self.messages.values())
-        key = self.order_key
-        return MessageStates(
-            messages,
-            [m.state for m in messages],
-            [m.visible_at_ms for m in messages],
-            [m.receive_count for m in messages],
-            [m.first_receive_at_ms for m in messages],
-            None if key is None else [key(m.seq) for m in messages],
-        )
+    def pin(self) -> Pin:
+        """The messages as they are now, to be read later (O(1); model/pins.py)."""
+        pin = Pin(self._order, self._next_seq, self.order_key)
+        self._pins = (*(p for p in self._pins if p.live), pin)
+        return pin
 
     def tenant_figures(self, now_ms: int) -> list[TenantFigures]:
         """Each tenant's figures (fair queues); empty for FIFO queues and queues never sent a group id."""
@@ -367,6 +374,8 @@ class Queue:
         self._schedule(message)
 
     def _set_state(self, message: Message, state: MessageState, at_ms: int) -> None:
+        if self._pins:
+            self._pins = before_change(self._pins, message)
         self.counts[message.state] -= 1
         if self.fairness is not None:
             self._leave_tenant(message, state, at_ms)
@@ -414,6 +423,8 @@ class Queue:
         return lambda: fairness.take_next(self._visible, in_flight=self.counts["in_flight"], now_ms=now_ms)
 
     def _take(self, message: Message, now_ms: int, visible_at_ms: int) -> None:
+        if self._pins:
+            self._pins = before_change(self._pins, message)
         message.receive_count += 1
         if message.first_receive_at_ms is None:
             message.first_receive_at_ms = now_ms
@@ -422,6 +433,8 @@ class Queue:
         self._set_state(message, "in_flight", visible_at_ms)
 
     def _remove(self, message: Message) -> None:
+        if self._pins:
+            self._pins = before_change(self._pins, message)
         message.removed = True
         self.counts[message.state] -= 1
         if self.fairness is not None:
