@@ -80,20 +80,27 @@ def view_of(service: Service, queue: Queue, seen: set[str] | None = None) -> Que
         attributes=render_attributes(queue.settings, ["All"], dynamic=dynamic_attributes(queue)),
         tags=dict(queue.tags),
         dead_letter_queue=dead_letter,
-        tenants={
-            figures.group_id: TenantView(
-                group_id=figures.group_id,
-                visible=figures.visible,
-                delayed=figures.delayed,
-                in_flight=figures.in_flight,
-                processing_ms=figures.processing_ms,
-                noisy=figures.noisy,
-            )
-            for figures in queue.tenant_figures(service.now_ms())
-        },
+        tenants=_tenants(queue, service.now_ms()),
         _taken=PinnedMessages(queue.pin(), service.lock),
         _counts=dict(queue.counts),
     )
+
+
+def _tenants(queue: Queue, now_ms: int) -> dict[str, TenantView]:
+    """A standard queue's tenants (fair queues); none for FIFO queues and queues never sent a group id."""
+    if queue.fairness is None:
+        return {}
+    return {
+        figures.group_id: TenantView(
+            group_id=figures.group_id,
+            visible=figures.visible,
+            delayed=figures.delayed,
+            in_flight=figures.in_flight,
+            processing_ms=figures.processing_ms,
+            noisy=figures.noisy,
+        )
+        for figures in queue.fairness.figures(in_flight=queue.counts["in_flight"], now_ms=now_ms)
+    }
 
 
 def describe(views: list[QueueView], *, messages_per_queue: int = 3) -> str:

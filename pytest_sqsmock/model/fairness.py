@@ -105,6 +105,14 @@ class Fairness:
         """A message of ``group_id`` entered ``state``."""
         self._tenant(group_id).counts[state] += 1
 
+    def changed(self, message: Message, state: MessageState | None, at_ms: int) -> None:
+        """Count ``message`` leaving its state for ``state`` (None: it left the queue) at ``at_ms``."""
+        if message.state == "in_flight" and state != "in_flight":
+            # Processing ends: deleted, visible again, or dead-lettered (an extension does not end it).
+            self.processed(message.group_id, at_ms - message.received_at_ms, at_ms)
+        if message.group_id is not None:
+            self.left(message.group_id, message.state)
+
     def left(self, group_id: str, state: MessageState) -> None:
         """A message of ``group_id`` left ``state``."""
         tenant = self.tenants[group_id]

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from pytest_sqsmock.model.fairness import Fairness, TenantFigures
+from pytest_sqsmock.model.fairness import Fairness
 from pytest_sqsmock.model.fifo import (
     Deduplication,
     FifoGroups,
@@ -28,14 +28,13 @@ from pytest_sqsmock.model.fifo import (
     sequence_number,
 )
 from pytest_sqsmock.model.message import Message, MessageState
-from pytest_sqsmock.model.pins import Pin, before_change, before_purge
+from pytest_sqsmock.model.pins import ORDER_SLACK, Pin, before_change, before_purge
 from pytest_sqsmock.model.settings import QueueSettings
 from pytest_sqsmock.model.timers import MessageHeap
 
 MAX_IN_FLIGHT = 120_000
 MAX_VISIBILITY_S = 43_200  # 12 hours: SQS's cap on a message's invisibility
 MAX_VISIBILITY_MS = MAX_VISIBILITY_S * 1000
-_ORDER_SLACK = 256  # removed messages ``_order`` may hold beyond as many as live ones
 
 
 class Queue:
@@ -177,7 +176,7 @@ class Queue:
             self.fairness.sent(message.group_id, now_ms)
         self.messages[message.message_id] = message
         self._order.append(message)
-        if len(self._order) > 2 * len(self.messages) + _ORDER_SLACK:
+        if len(self._order) > 2 * len(self.messages) + ORDER_SLACK:
             self._order = [m for m in self._order if not m.removed]
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
@@ -341,12 +340,6 @@ class Queue:
         self._pins = (*(p for p in self._pins if p.live), pin)
         return pin
 
-    def tenant_figures(self, now_ms: int) -> list[TenantFigures]:
-        """Each tenant's figures (fair queues); empty for FIFO queues and queues never sent a group id."""
-        if self.fairness is None:
-            return []
-        return self.fairness.figures(in_flight=self.counts["in_flight"], now_ms=now_ms)
-
     def update_settings(self, settings: QueueSettings, now_ms: int) -> None:
         """Replace the settings (SetQueueAttributes).
 
@@ -378,20 +371,9 @@ class Queue:
             self._pins = before_change(self._pins, message)
         self.counts[message.state] -= 1
         if self.fairness is not None:
-            self._leave_tenant(message, state, at_ms)
+            self.fairness.changed(message, state, at_ms)
         message.generation += 1
         self._enter(message, state, at_ms)
-
-    def _leave_tenant(self, message: Message, state: MessageState | None, at_ms: int) -> None:
-        """Count a state change (``state`` None: removal) in the message's tenant (fair queues)."""
-        fairness = self.fairness
-        if fairness is None:  # pragma: no cover - callers check
-            return
-        if message.state == "in_flight" and state != "in_flight":
-            # Processing ends: deleted, visible again, or dead-lettered (an extension does not end it).
-            fairness.processed(message.group_id, at_ms - message.received_at_ms, at_ms)
-        if message.group_id is not None:
-            fairness.left(message.group_id, message.state)
 
     def _schedule(self, message: Message) -> None:
         if message.state != "visible":
@@ -438,7 +420,7 @@ class Queue:
         message.removed = True
         self.counts[message.state] -= 1
         if self.fairness is not None:
-            self._leave_tenant(message, None, max(self._now_ms, message.received_at_ms))
+            self.fairness.changed(message, None, max(self._now_ms, message.received_at_ms))
         del self.messages[message.message_id]
         if self.groups is not None:
             self.groups.remove(message)
