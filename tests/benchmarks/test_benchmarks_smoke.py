@@ -13,7 +13,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from benchmarks import threaded, workloads
+from benchmarks import threaded, views, workloads
 from benchmarks.canned import floor_supported
 from benchmarks.run import Config, Suite, main
 from benchmarks.timing import Budget, Latency
@@ -110,3 +110,12 @@ def test_jumps_benchmark_runs_and_the_first_call_after_a_jump_finds_nothing_owed
     assert row["longest lock hold"] > 0
     assert jumps.main(["--sizes", "20", "--rounds", "1"]) == 0
     assert "retention, 20 messages" in capsys.readouterr().out
+
+
+def test_views_benchmark_reports_lock_holds_while_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    assert views.main(["--sizes", "300"]) == 0
+    printed = capsys.readouterr().out
+    rows = dict(line.split(" | ") for line in printed.splitlines()[2:])
+    assert set(rows) >= {"queue()", "lock hold median: reading .messages", "lock hold longest: SendMessage"}
+    # 300 messages are read in several holds of the lock, each measured.
+    assert float(rows["lock hold median: reading .messages"].replace(",", "")) > 0
