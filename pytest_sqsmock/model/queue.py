@@ -137,9 +137,15 @@ class Queue:
         return min((t for t in (self.next_change_ms(), expires) if t is not None), default=None)
 
     def tidy(self, budget: int) -> int:
-        """Drop up to ``budget`` stale heap entries that the next call would otherwise pop; how many."""
+        """Drop up to ``budget`` stale entries that the next call would otherwise meet; how many."""
+        self._compact_order()
         dropped = self._visible.drop_stale(budget)
         return dropped + self._timers.drop_stale(budget - dropped)
+
+    def _compact_order(self) -> None:
+        """Start a new send-order list without the removed messages once they outnumber the rest (pins keep the old)."""
+        if len(self._order) > 2 * len(self.messages) + ORDER_SLACK:
+            self._order = [m for m in self._order if not m.removed] if self.messages else []
 
     # -- adding and removing ------------------------------------------------
 
@@ -176,8 +182,7 @@ class Queue:
             self.fairness.sent(message.group_id, now_ms)
         self.messages[message.message_id] = message
         self._order.append(message)
-        if len(self._order) > 2 * len(self.messages) + ORDER_SLACK:
-            self._order = [m for m in self._order if not m.removed]
+        self._compact_order()
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
             self._enter(message, "delayed", now_ms + delay_s * 1000)
