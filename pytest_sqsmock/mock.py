@@ -20,6 +20,7 @@ from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
 from pytest_sqsmock.decorating import decorate
 from pytest_sqsmock.exceptions import SqsMockError
 from pytest_sqsmock.faults.injection import Faults
+from pytest_sqsmock.journal import DEFAULT_JOURNAL_LIMIT
 from pytest_sqsmock.lambda_trigger import LambdaTrigger
 from pytest_sqsmock.references import QueueRef
 from pytest_sqsmock.service.access.principals import is_account_id
@@ -54,6 +55,8 @@ class SqsMock:
         direct: Answer boto3/botocore clients' SQS calls at botocore's ``before-call`` event, skipping
             signing, ``before-send`` handlers and the HTTP layer: the same results, several times less
             CPU per call (README#the-direct-path). aiobotocore clients keep the full path.
+        journal_limit: How many calls :attr:`calls` keeps, the latest (``None``: every call);
+            older ones are dropped and counted (README#inspecting-calls).
     """
 
     def __init__(
@@ -65,6 +68,7 @@ class SqsMock:
         start: datetime | None = None,
         passthrough: Collection[str] = (),
         direct: bool = False,
+        journal_limit: int | None = DEFAULT_JOURNAL_LIMIT,
     ) -> None:
         if not region or not isinstance(region, str):
             raise ValueError(f"region must be a region name such as 'us-east-1', got {region!r}")
@@ -81,6 +85,7 @@ class SqsMock:
         self.clock_name: ClockName = clock
         self.passthrough = frozenset(passthrough)
         self.direct = bool(direct)
+        self.journal_limit = journal_limit
         # The test this mock serves (the fixture sets it): errors about leftover threads name it.
         self.test_name: str | None = None
         self._start = start
@@ -142,9 +147,15 @@ class SqsMock:
         return decorate(target, self._fresh)
 
     def _fresh(self) -> SqsMock:
-        fresh = SqsMock(region=self.region, account_id=self.account_id, clock=self.clock_name, start=self._start)
-        fresh.passthrough, fresh.direct = self.passthrough, self.direct  # checked when this one was made
-        return fresh
+        return SqsMock(
+            region=self.region,
+            account_id=self.account_id,
+            clock=self.clock_name,
+            start=self._start,
+            passthrough=self.passthrough,
+            direct=self.direct,
+            journal_limit=self.journal_limit,
+        )
 
     def _running(self, what: str) -> Activation:
         if self._activation is None:
@@ -157,7 +168,13 @@ class SqsMock:
 
     def _new_simulation(self) -> Simulation:
         start_ms = None if self._start is None else to_ms(self._start)
-        return Simulation(region=self.region, account_id=self.account_id, clock=self.clock_name, start_ms=start_ms)
+        return Simulation(
+            region=self.region,
+            account_id=self.account_id,
+            clock=self.clock_name,
+            start_ms=start_ms,
+            journal_limit=self.journal_limit,
+        )
 
     @property
     def simulation(self) -> Simulation:
@@ -311,7 +328,10 @@ class SqsMock:
 
     @property
     def calls(self) -> CallLog:
-        """Every SQS call the mock answered, oldest first; ``.filter()`` narrows it."""
+        """The SQS calls the mock answered, oldest first (the latest ``journal_limit``); ``.filter()`` narrows it.
+
+        ``calls.dropped`` counts the earlier calls no longer kept; ``calls.assert_complete()`` fails if any.
+        """
         return self._simulation.journal.calls()
 
     @property
@@ -571,24 +591,13 @@ def mock_sqs(
     start: datetime | None = None,
     passthrough: Collection[str] = (),
     direct: bool = False,
+    journal_limit: int | None = DEFAULT_JOURNAL_LIMIT,
 ) -> SqsMock: ...
-def mock_sqs(
-    target: Any = None,
-    /,
-    *,
-    region: str = DEFAULT_REGION,
-    account_id: str = DEFAULT_ACCOUNT_ID,
-    clock: ClockName = "virtual",
-    start: datetime | None = None,
-    passthrough: Collection[str] = (),
-    direct: bool = False,
-) -> Any:
+def mock_sqs(target: Any = None, /, **options: Any) -> Any:
     """Simulate SQS for a block, a function, a coroutine or a test class.
 
     ``with mock_sqs() as mock:``, ``@mock_sqs`` and ``@mock_sqs(region=...)``
     all work; each activation starts a fresh, empty simulation.
     """
-    mock = SqsMock(
-        region=region, account_id=account_id, clock=clock, start=start, passthrough=passthrough, direct=direct
-    )
+    mock = SqsMock(**options)
     return mock if target is None else mock(target)

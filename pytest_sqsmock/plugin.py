@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pytest
 
 from pytest_sqsmock import environment
+from pytest_sqsmock.journal import DEFAULT_JOURNAL_LIMIT
 from pytest_sqsmock.mock import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SqsMock
 from pytest_sqsmock.transports.server import SqsServer
 
@@ -26,6 +27,7 @@ class Options:
     start: datetime | None = None
     passthrough: tuple[str, ...] = ()
     direct: bool = False
+    journal_limit: int | None = DEFAULT_JOURNAL_LIMIT
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,6 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     parser.addini(
+        "sqs_mock_journal_limit",
+        f"How many calls sqs_mock.calls keeps, the latest (none: every call). Default {DEFAULT_JOURNAL_LIMIT}.",
+        default=str(DEFAULT_JOURNAL_LIMIT),
+    )
+    parser.addini(
         "sqs_mock_report",
         "When a test using sqs_mock fails, add a section summarising every queue.",
         type="bool",
@@ -57,7 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker with its signature."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None, passthrough=(), direct=False): "
+        f"{MARKER}(*, region='{DEFAULT_REGION}', account_id='{DEFAULT_ACCOUNT_ID}', clock='virtual', start=None, passthrough=(), direct=False, "
+        f"journal_limit={DEFAULT_JOURNAL_LIMIT}): "
         "configure (and activate) the sqs_mock fixture; see README#fixture-and-marker",
     )
 
@@ -81,6 +89,7 @@ def options_for(request: pytest.FixtureRequest) -> Options:
         clock=_clock_name(str(config.getini("sqs_mock_clock"))),
         passthrough=tuple(config.getini("sqs_mock_passthrough")),
         direct=bool(config.getini("sqs_mock_direct")),
+        journal_limit=_journal_limit(str(config.getini("sqs_mock_journal_limit"))),
     )
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:
@@ -97,6 +106,15 @@ def _clock_name(value: str) -> Any:
     if value not in ("virtual", "system"):
         raise pytest.UsageError(f"sqs_mock_clock must be 'virtual' or 'system', got {value!r}")
     return value
+
+
+def _journal_limit(value: str) -> int | None:
+    text = value.strip().lower()
+    if text == "none":
+        return None
+    if not text.isdigit():
+        raise pytest.UsageError(f"sqs_mock_journal_limit must be a whole number >= 0 or 'none', got {value!r}")
+    return int(text)
 
 
 @pytest.hookimpl(wrapper=True)

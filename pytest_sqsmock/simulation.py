@@ -16,7 +16,7 @@ from pytest_sqsmock.billing import Usage, UsageMeter
 from pytest_sqsmock.clock import Clock, SystemClock, Traveller, VirtualClock, to_datetime, to_ms
 from pytest_sqsmock.exceptions import SqsMockError, UnknownQueueError
 from pytest_sqsmock.faults.injection import Faults
-from pytest_sqsmock.journal import Journal
+from pytest_sqsmock.journal import DEFAULT_JOURNAL_LIMIT, Journal
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.references import QueueRef
 from pytest_sqsmock.service.access.principals import access_key_for, sender_id_for
@@ -55,6 +55,7 @@ class Simulation:
         account_id: The default account (clients whose keys name none).
         clock: ``"virtual"`` or ``"system"``.
         start_ms: Where virtual time starts, in epoch milliseconds (default: the real now).
+        journal_limit: How many calls the journal keeps, the latest (``None``: every call).
     """
 
     def __init__(
@@ -64,12 +65,13 @@ class Simulation:
         account_id: str = DEFAULT_ACCOUNT_ID,
         clock: ClockName = "virtual",
         start_ms: int | None = None,
+        journal_limit: int | None = DEFAULT_JOURNAL_LIMIT,
     ) -> None:
         self.region = region
         self.account_id = account_id
         self.clock: Clock = VirtualClock(start_ms) if clock == "virtual" else SystemClock()
         self.service = Service(self.clock, OPERATIONS)
-        self.journal = Journal()
+        self.journal = Journal(journal_limit)
         self.meter = UsageMeter()
         self.dispatcher = Dispatcher(
             self.service, default_account=account_id, default_region=region, record=self._record

@@ -10,7 +10,7 @@ time, then sorted and built outside it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
@@ -288,17 +288,58 @@ class Call:
 
 
 class CallLog(list[Call]):
-    """The call journal: a list of :class:`Call`, oldest first, with filters."""
+    """The call journal: a list of :class:`Call`, oldest first, with filters.
+
+    The journal keeps the latest ``journal_limit`` calls (README#inspecting-calls);
+    ``dropped`` says how many earlier ones it no longer holds, per operation.
+    """
+
+    def __init__(
+        self, calls: Iterable[Call] = (), *, dropped: Mapping[str, int] | None = None, limit: int | None = None
+    ) -> None:
+        super().__init__(calls)
+        self.dropped_by_operation: dict[str, int] = dict(dropped or {})
+        self.limit = limit
+
+    @property
+    def dropped(self) -> int:
+        """How many earlier calls the journal no longer holds (0: this is every call)."""
+        return sum(self.dropped_by_operation.values())
+
+    @property
+    def complete(self) -> bool:
+        """Whether no call was dropped: counts taken from this log are the whole story."""
+        return not self.dropped_by_operation
 
     def filter(self, operation: str | None = None, *, queue: str | None = None, failed: bool | None = None) -> CallLog:
-        """The calls of one operation and/or to one queue (name or URL), or only (un)successful ones."""
+        """The calls of one operation and/or to one queue (name or URL), or only (un)successful ones.
+
+        The result's ``dropped`` counts the dropped calls that might have matched: those of
+        ``operation`` when given, else every dropped call.
+        """
+        dropped = self.dropped_by_operation
+        if operation is not None:
+            dropped = {operation: dropped[operation]} if operation in dropped else {}
         return CallLog(
-            call
-            for call in self
-            if (operation is None or call.operation == operation)
-            and (queue is None or _names_queue(call, queue))
-            and (failed is None or (call.error is not None) == failed)
+            (
+                call
+                for call in self
+                if (operation is None or call.operation == operation)
+                and (queue is None or _names_queue(call, queue))
+                and (failed is None or (call.error is not None) == failed)
+            ),
+            dropped=dropped,
+            limit=self.limit,
         )
+
+    def assert_complete(self) -> None:
+        """Fail, saying how many calls are missing, when the journal dropped any (raise ``journal_limit``)."""
+        if self.dropped_by_operation:
+            counts = ", ".join(f"{name} {count:,}" for name, count in sorted(self.dropped_by_operation.items()))
+            raise AssertionError(
+                f"the call journal dropped {self.dropped:,} earlier calls ({counts}): it keeps the latest"
+                f" {self.limit or 0:,}; raise journal_limit (README#inspecting-calls) to keep them"
+            )
 
     @property
     def operations(self) -> list[str]:
