@@ -1,0 +1,95 @@
+"""Model-level tests of MessageHeap (pytest_sqsmock/model/timers.py): order, lazy deletion, bounded size."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from pytest_sqsmock.model.message import Message
+from pytest_sqsmock.model.timers import MessageHeap
+
+_ids = itertools.count()
+
+
+def message(seq: int) -> Message:
+    return Message(
+        message_id=f"m{next(_ids)}",
+        body="b",
+        md5_of_body="",
+        sender_id="s",
+        sent_at_ms=0,
+        enqueued_at_ms=0,
+        size=1,
+        seq=seq,
+    )
+
+
+def drain(heap: MessageHeap) -> list[tuple[int, int]]:
+    out = []
+    while (entry := heap.pop()) is not None:
+        out.append((entry[0], entry[1]))
+    return out
+
+
+def test_pops_by_key_then_seq_whatever_the_push_order() -> None:
+    rng = random.Random(7)
+    heap = MessageHeap()
+    pushed = []
+    # Runs in order (the lane) broken by earlier keys (the heap), with ties.
+    for seq in range(2000):
+        key = seq // 3 if rng.random() < 0.8 else rng.randrange(0, 700)
+        heap.push(key, message(seq), seq + 1)
+        pushed.append((key, seq))
+
+    assert drain(heap) == sorted(pushed)
+
+
+def test_peek_and_pop_due_agree_with_pop() -> None:
+    heap = MessageHeap()
+    for seq, key in enumerate([5, 9, 3, 9, 1]):
+        heap.push(key, message(seq), seq + 1)
+
+    assert heap.peek() is not None
+    assert heap.pop_due(0) is None
+    due = heap.pop_due(5)
+    assert due is not None
+    assert (due[0], due[1]) == (1, 4)
+    assert drain(heap) == [(3, 2), (5, 0), (9, 1), (9, 3)]
+
+
+def test_entries_of_changed_or_removed_messages_are_skipped() -> None:
+    heap = MessageHeap()
+    moved, removed, kept = message(0), message(1), message(2)
+    for seq, item in enumerate([moved, removed, kept]):
+        heap.push(seq, item, 3)
+    moved.generation += 1
+    removed.removed = True
+
+    assert drain(heap) == [(2, 2)]
+
+
+def test_retention_entries_ignore_state_changes() -> None:
+    heap = MessageHeap(follow_state=False)
+    item = message(0)
+    heap.push(10, item, 1)
+    item.generation += 5
+
+    entry = heap.pop()
+    assert entry is not None
+    assert entry[3] is item
+
+
+def test_stale_entries_never_outnumber_live_ones_by_much() -> None:
+    heap = MessageHeap()
+    live: list[Message] = []
+    for seq in range(10_000):
+        item = message(seq)
+        heap.push(seq if seq % 2 else 20_000 - seq, item, len(live) + 1)
+        live.append(item)
+        if len(live) > 100:
+            live.pop(0).removed = True
+
+    assert len(heap) <= 2 * len(live) + 256 + 1
+    assert sorted(entry for entry in drain(heap)) == sorted(
+        (item.seq if item.seq % 2 else 20_000 - item.seq, item.seq) for item in live
+    )
