@@ -1,10 +1,10 @@
 """The call journal: the SQS calls a mock answered, kept compactly and within a limit.
 
 The dispatcher hands over one ``Exchange`` per call; the journal keeps it as is
-until ``_FOLD_EVERY`` are pending, then folds them into compact records: one
-tuple per call, whose parts that repeat from call to call (operation, parameter
-and result member names, account, region) live once in a shared head, and whose
-queue URLs are shared strings. A record holds the parameter and result values
+until ``_FOLD_EVERY`` are pending, then folds them into compact records laid
+back to back in one list: the parts that repeat from call to call (operation,
+parameter and result member names, account, region, the record's layout) live
+once in a shared head, and queue URLs are shared strings. A record holds the parameter and result values
 themselves (a message body is the very string the queued message holds), so
 ``calls`` rebuilds each :class:`Call` exactly when read.
 
@@ -15,7 +15,7 @@ them per operation so ``calls`` can say what it no longer holds.
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections.abc import Iterator
 from typing import Any, Final
 
 from pytest_sqsmock.clock import to_datetime
@@ -23,19 +23,24 @@ from pytest_sqsmock.transports.dispatch import Exchange
 from pytest_sqsmock.views import Call, CallError, CallLog
 
 DEFAULT_JOURNAL_LIMIT: Final = 100_000
-_FOLD_EVERY: Final = 1024  # exchanges kept whole before folding: a bounded batch, an amortised cost
+_FOLD_EVERY: Final = 32  # exchanges kept whole before folding: a bounded batch, an amortised cost
 _SHARED_KEYS: Final = frozenset({"QueueUrl", "QueueName", "QueueNamePrefix", "QueueOwnerAWSAccountId"})
 _MAX_SHARED: Final = 4096  # distinct shared strings (queue URLs, names); past it, values stay unshared
 
-# (operation, parameter names, result names or None, account, region, injected)
-_Head = tuple[str, tuple[str, ...], tuple[str, ...] | None, str, str, bool]
-# (head, time_ms, ended_ms, sequence, error, *parameter values, *result values)
-_Record = tuple[Any, ...]
-_FIXED: Final = 5
+# (operation, parameter names, result names or None, account, region, injected, ended, has_error, size)
+_Head = tuple[str, tuple[str, ...], tuple[str, ...] | None, str, str, bool, int, bool, int]
+# ``ended`` in a head: how a record gives the time its call was answered.
+_ENDED_NONE, _ENDED_AT_START, _ENDED_LATER = 0, 1, 2
+_TRIM_AT: Final = 4096  # items before the oldest kept record that trigger a trim of the list
 
 
 class Journal:
     """Records exchanges on the hot path; keeps the latest ``limit`` compactly; builds ``Call`` objects when read.
+
+    Records lie back to back in one list: head, start time, sequence, then the answer
+    time only when it differs from the start, the error only when there is one, then the
+    parameter and result values. The head gives the layout, so no record needs an object
+    of its own.
 
     Args:
         limit: How many calls to keep (the latest); ``None`` keeps every call.
@@ -46,7 +51,9 @@ class Journal:
         self.limit = limit
         self._lock = threading.Lock()
         self._pending: list[Exchange] = []
-        self._records: deque[_Record] = deque(maxlen=limit)
+        self._items: list[Any] = []
+        self._start = 0  # index in _items of the oldest record kept
+        self._count = 0  # records kept
         self._dropped: dict[str, int] = {}
         self._heads: dict[_Head, _Head] = {}
         self._shared: dict[str, str] = {}
@@ -62,47 +69,69 @@ class Journal:
         """The calls kept, oldest first, and how many earlier ones were dropped."""
         with self._lock:
             self._fold()
-            records = list(self._records)
+            items = self._items[self._start :]
             dropped = dict(self._dropped)
-        return CallLog((_call_of(record) for record in records), dropped=dropped, limit=self.limit)
+        return CallLog(_calls_of(items), dropped=dropped, limit=self.limit)
 
     def clear(self) -> None:
         """Forget every call, and the count of dropped ones."""
         with self._lock:
             self._pending.clear()
-            self._records.clear()
+            self._items.clear()
+            self._start = self._count = 0
             self._dropped.clear()
             self._heads.clear()
             self._shared.clear()
 
     def _fold(self) -> None:
         """Turn the pending exchanges into records, dropping the oldest past the limit (lock held)."""
-        records, limit = self._records, self.limit
         for exchange in self._pending:
-            record = self._record_of(exchange)
-            if limit is not None and len(records) == limit:
-                gone = record[0][0] if limit == 0 else records[0][0][0]
-                self._dropped[gone] = self._dropped.get(gone, 0) + 1
-            records.append(record)
+            if self.limit == 0:
+                self._dropped[exchange.operation] = self._dropped.get(exchange.operation, 0) + 1
+                continue
+            self._append(exchange)
+            self._count += 1
+            if self.limit is not None and self._count > self.limit:
+                self._drop_oldest()
         self._pending.clear()
 
-    def _record_of(self, exchange: Exchange) -> _Record:
-        params, result, context = exchange.params, exchange.result, exchange.context
+    def _drop_oldest(self) -> None:
+        items = self._items
+        head: _Head = items[self._start]
+        self._dropped[head[0]] = self._dropped.get(head[0], 0) + 1
+        self._start += head[8]
+        self._count -= 1
+        if self._start >= _TRIM_AT and 2 * self._start > len(items):
+            del items[: self._start]
+            self._start = 0
+
+    def _append(self, exchange: Exchange) -> None:
+        params, result, context, error = exchange.params, exchange.result, exchange.context, exchange.error
+        ended_ms, time_ms = exchange.ended_ms, exchange.time_ms
+        ended = _ENDED_NONE if ended_ms is None else _ENDED_AT_START if ended_ms == time_ms else _ENDED_LATER
+        names = tuple(params)
+        result_names = None if result is None else tuple(result)
+        size = 3 + (ended == _ENDED_LATER) + (error is not None) + len(names) + len(result or ())
         key: _Head = (
             exchange.operation,
-            tuple(params),
-            None if result is None else tuple(result),
+            names,
+            result_names,
             context.account_id,
             context.region,
             exchange.injected,
+            ended,
+            error is not None,
+            size,
         )
-        head = self._heads.setdefault(key, key)
-        values = [self._share(name, value) for name, value in params.items()]
+        items = self._items
+        items += (self._heads.setdefault(key, key), time_ms, exchange.sequence)
+        if ended == _ENDED_LATER:
+            items.append(ended_ms)
+        if error is not None:
+            items.append(CallError(error.code, error.message, error.status, exchange.injected))
+        items += [self._share(name, value) for name, value in params.items()]
         if result is not None:
-            values.extend(result.values())
-        error = exchange.error
-        call_error = None if error is None else CallError(error.code, error.message, error.status, exchange.injected)
-        return (head, exchange.time_ms, exchange.ended_ms, exchange.sequence, call_error, *values)
+            items += result.values()
 
     def _share(self, name: str, value: Any) -> Any:
         """One string object for every call naming the same queue."""
@@ -126,18 +155,27 @@ def check_limit(limit: object) -> None:
         raise ValueError(f"journal_limit must be a whole number >= 0 or None, got {limit!r}")
 
 
-def _call_of(record: _Record) -> Call:
-    operation, names, result_names, account_id, region, _ = record[0]
-    split = _FIXED + len(names)
-    ended_ms = record[2]
-    return Call(
-        operation=operation,
-        params=dict(zip(names, record[_FIXED:split], strict=True)),
-        result=None if result_names is None else dict(zip(result_names, record[split:], strict=True)),
-        error=record[4],
-        account_id=account_id,
-        region=region,
-        time=to_datetime(record[1]),
-        answered_at=None if ended_ms is None else to_datetime(ended_ms),
-        sequence=record[3],
-    )
+def _calls_of(items: list[Any]) -> Iterator[Call]:
+    """The calls of records laid back to back (see :class:`Journal`)."""
+    index = 0
+    while index < len(items):
+        operation, names, result_names, account_id, region, _, ended, has_error, size = items[index]
+        time_ms, sequence = items[index + 1], items[index + 2]
+        at = index + 3
+        ended_ms = None if ended == _ENDED_NONE else time_ms if ended == _ENDED_AT_START else items[at]
+        at += ended == _ENDED_LATER
+        error = items[at] if has_error else None
+        at += has_error
+        split = at + len(names)
+        yield Call(
+            operation=operation,
+            params=dict(zip(names, items[at:split], strict=True)),
+            result=None if result_names is None else dict(zip(result_names, items[split : index + size], strict=True)),
+            error=error,
+            account_id=account_id,
+            region=region,
+            time=to_datetime(time_ms),
+            answered_at=None if ended_ms is None else to_datetime(ended_ms),
+            sequence=sequence,
+        )
+        index += size

@@ -4,13 +4,14 @@ Behaviour: SQS Developer Guide, "FIFO queue delivery logic in Amazon SQS" and
 "Amazon SQS FIFO queue key terms". Every structure here costs O(1) (amortised)
 per message operation:
 
-- `FifoGroups` keeps each message group as a doubly linked list in send
-  order, plus an ordered index of the groups whose oldest message is visible
-  (the only groups a receive can take from). A receive walks the front group
-  of that index from its head and stops at the first message that is in
-  flight or delayed, so blocked groups are never looked at.
+- `FifoGroups` keeps each message group as a list in send order (removed
+  messages are skipped, and trimmed as new ones arrive), plus an ordered index
+  of the groups whose oldest message is visible (the only groups a receive can
+  take from). A receive walks the front group of that index from its head and
+  stops at the first message that is in flight or delayed, so blocked groups
+  are never looked at.
 - `Deduplication` remembers deduplication ids for five minutes; ids leave
-  through a deque ordered by expiry, never by a scan.
+  in send order, never by a scan.
 - `ReceiveAttempts` does the same for ``ReceiveRequestAttemptId``.
 """
 
@@ -37,23 +38,36 @@ def sequence_number(seq: int) -> str:
     return str(_SEQUENCE_BASE + seq * _SEQUENCE_STEP)
 
 
-class _Node:
-    __slots__ = ("message", "next", "prev")
-
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        self.prev: _Node | None = None
-        self.next: _Node | None = None
-
-
 class _Group:
-    __slots__ = ("group_id", "head", "size", "tail")
+    """One message group: its messages in send order, read from ``start`` on.
+
+    Removed messages stay in the list until the head passes them (a removal is
+    O(1)); in a FIFO group only the head run can be received, so the messages
+    skipped this way are few. The list is trimmed when new messages arrive.
+    """
+
+    __slots__ = ("group_id", "live", "messages", "start")
 
     def __init__(self, group_id: str) -> None:
         self.group_id = group_id
-        self.head: _Node | None = None
-        self.tail: _Node | None = None
-        self.size = 0
+        self.messages: list[Message] = []
+        self.start = 0
+        self.live = 0
+
+    def head(self) -> Message | None:
+        messages, index = self.messages, self.start
+        while index < len(messages) and messages[index].removed:
+            index += 1
+        self.start = index
+        return messages[index] if index < len(messages) else None
+
+    def append(self, message: Message) -> None:
+        if self.start > 16 and 2 * self.start > len(self.messages):
+            # Never during a delivery walk: walks only change states and remove.
+            del self.messages[: self.start]
+            self.start = 0
+        self.messages.append(message)
+        self.live += 1
 
 
 class FifoGroups:
@@ -63,17 +77,17 @@ class FifoGroups:
     (observed AWS behaviour; SQS Developer Guide, "FIFO queue delivery logic
     in Amazon SQS"); it then delivers from that message up to the first one
     in flight or delayed. The queue calls `refresh` after every state change
-    of a message and `remove` when a message leaves, so the ready index is
-    always exact. Groups enter the index at its end when they become ready,
-    so a group that was just received from (even with VisibilityTimeout 0)
-    comes after groups that were waiting (observed AWS behaviour).
+    of a message and `remove` when a message leaves (marked removed), so the
+    ready index is always exact. Groups enter the index at its end when they
+    become ready, so a group that was just received from (even with
+    VisibilityTimeout 0) comes after groups that were waiting (observed AWS
+    behaviour).
     """
 
-    __slots__ = ("_groups", "_nodes", "_ready")
+    __slots__ = ("_groups", "_ready")
 
     def __init__(self) -> None:
         self._groups: dict[str, _Group] = {}
-        self._nodes: dict[str, _Node] = {}
         # OrderedDict, not dict: taking the first key stays O(1) after many
         # removals from the front.
         self._ready: OrderedDict[str, _Group] = OrderedDict()
@@ -84,45 +98,24 @@ class FifoGroups:
         group = self._groups.get(group_id)
         if group is None:
             group = self._groups[group_id] = _Group(group_id)
-        node = _Node(message)
-        self._nodes[message.message_id] = node
-        if group.tail is None:
-            group.head = node
-        else:
-            group.tail.next = node
-            node.prev = group.tail
-        group.tail = node
-        group.size += 1
+        group.append(message)
 
     def refresh(self, message: Message) -> None:
         """Re-derive its group's readiness after ``message`` changed state."""
         group = self._groups[_group_of(message)]
-        head = group.head
-        if head is not None and head.message is message:
+        if group.head() is message:
             self._update_ready(group)
 
     def remove(self, message: Message) -> None:
-        """Take a message out of its group (deleted, expired or dead-lettered)."""
-        node = self._nodes.pop(message.message_id, None)
-        if node is None:
+        """Take a removed message out of its group (deleted, expired or dead-lettered)."""
+        group = self._groups.get(_group_of(message))
+        if group is None:
             return
-        group = self._groups[_group_of(message)]
-        was_head = group.head is node
-        if node.prev is None:
-            group.head = node.next
-        else:
-            node.prev.next = node.next
-        if node.next is None:
-            group.tail = node.prev
-        else:
-            node.next.prev = node.prev
-        # Keep node.next: a delivery walk standing on this node continues from it.
-        node.prev = None
-        group.size -= 1
-        if group.head is None:
+        group.live -= 1
+        if group.live <= 0:
             del self._groups[group.group_id]
             self._ready.pop(group.group_id, None)
-        elif was_head:
+        else:
             self._update_ready(group)
 
     def deliverable(self) -> Generator[Message, None, None]:
@@ -137,16 +130,20 @@ class FifoGroups:
             if group_id in visited:
                 return
             visited.add(group_id)
-            node = self._ready[group_id].head
-            while node is not None and node.message.state == "visible":
-                following = node.next
-                yield node.message
-                node = following
+            group = self._ready[group_id]
+            messages, index = group.messages, group.start
+            while index < len(messages):
+                message = messages[index]
+                index += 1
+                if message.removed:
+                    continue
+                if message.state != "visible":
+                    break
+                yield message
 
     def clear(self) -> None:
         """Forget every group (purge)."""
         self._groups.clear()
-        self._nodes.clear()
         self._ready.clear()
 
     def group_ids(self) -> list[str]:
@@ -160,16 +157,13 @@ class FifoGroups:
     def messages_of(self, group_id: str) -> list[Message]:
         """A group's messages, oldest first."""
         group = self._groups.get(group_id)
-        found: list[Message] = []
-        node = None if group is None else group.head
-        while node is not None:
-            found.append(node.message)
-            node = node.next
-        return found
+        if group is None:
+            return []
+        return [message for message in group.messages[group.start :] if not message.removed]
 
     def _update_ready(self, group: _Group) -> None:
-        head = group.head
-        if head is not None and head.message.state == "visible":
+        head = group.head()
+        if head is not None and head.state == "visible":
             if group.group_id not in self._ready:
                 self._ready[group.group_id] = group
         else:
@@ -189,7 +183,7 @@ class SentRecord:
     duplicate: bool = False
 
 
-DedupKey = tuple[str, str]
+DedupKey = str | tuple[str, str]
 
 
 class Deduplication:
@@ -198,46 +192,52 @@ class Deduplication:
     The window starts at the first send and is not extended by duplicates
     (SQS API Reference, SendMessage). ``per_group`` is fixed when the queue is
     created: changing DeduplicationScope later does not change behaviour
-    (observed AWS behaviour).
+    (observed AWS behaviour). An id maps to the message first sent with it
+    (its key is that message's own id string); windows leave through two
+    deques in send order (start times and messages), never by a scan.
     """
 
-    __slots__ = ("_expiry", "_records", "per_group")
+    __slots__ = ("_messages", "_records", "_starts", "per_group")
 
     def __init__(self, *, per_group: bool) -> None:
         self.per_group = per_group
-        self._records: dict[DedupKey, tuple[int, SentRecord]] = {}
-        self._expiry: deque[tuple[int, DedupKey]] = deque()
+        self._records: dict[DedupKey, Message] = {}
+        self._starts: deque[int] = deque()
+        self._messages: deque[Message] = deque()
 
-    def find(self, group_id: str, deduplication_id: str, now_ms: int) -> SentRecord | None:
-        """The send that ``deduplication_id`` repeats within the window, if any."""
+    def find(self, group_id: str, deduplication_id: str, now_ms: int) -> Message | None:
+        """The message that ``deduplication_id`` repeats within the window, if any."""
         self._expire(now_ms)
-        entry = self._records.get(self._key(group_id, deduplication_id))
-        return None if entry is None else entry[1]
+        return self._records.get(self._key(group_id, deduplication_id))
 
-    def remember(self, group_id: str, deduplication_id: str, record: SentRecord, now_ms: int) -> None:
-        """Start the window of a newly accepted message."""
-        key = self._key(group_id, deduplication_id)
-        expires = now_ms + DEDUPLICATION_WINDOW_MS
-        self._records[key] = (expires, record)
-        self._expiry.append((expires, key))
+    def remember(self, message: Message, now_ms: int) -> None:
+        """Start the window of a newly accepted message (it carries a deduplication id)."""
+        self._records[self._key_of(message)] = message
+        self._starts.append(now_ms)
+        self._messages.append(message)
 
     def clear(self) -> None:
         """Forget every id (PurgeQueue does so on AWS: observed AWS behaviour)."""
         self._records.clear()
-        self._expiry.clear()
+        self._starts.clear()
+        self._messages.clear()
 
     def __len__(self) -> int:
         return len(self._records)
 
     def _key(self, group_id: str, deduplication_id: str) -> DedupKey:
-        return (group_id if self.per_group else "", deduplication_id)
+        return (group_id, deduplication_id) if self.per_group else deduplication_id
+
+    def _key_of(self, message: Message) -> DedupKey:
+        return self._key(message.group_id or "", message.deduplication_id or "")
 
     def _expire(self, now_ms: int) -> None:
-        expiry = self._expiry
-        while expiry and expiry[0][0] <= now_ms:
-            expires, key = expiry.popleft()
-            entry = self._records.get(key)
-            if entry is not None and entry[0] == expires:
+        starts, messages = self._starts, self._messages
+        while starts and starts[0] + DEDUPLICATION_WINDOW_MS <= now_ms:
+            starts.popleft()
+            message = messages.popleft()
+            key = self._key_of(message)
+            if self._records.get(key) is message:
                 del self._records[key]
 
 

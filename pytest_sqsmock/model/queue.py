@@ -160,14 +160,12 @@ class Queue:
         if dedup is None or message.deduplication_id is None:
             self.add(message, delay_s=delay_s, now_ms=now_ms)
             return SentRecord(message.message_id, message.sequence_number)
-        group_id = message.group_id or ""
-        original = dedup.find(group_id, message.deduplication_id, now_ms)
+        original = dedup.find(message.group_id or "", message.deduplication_id, now_ms)
         if original is not None:
             return SentRecord(original.message_id, original.sequence_number, True)
         self.add(message, delay_s=delay_s, now_ms=now_ms)
-        record = SentRecord(message.message_id, message.sequence_number)
-        dedup.remember(group_id, message.deduplication_id, record, now_ms)
-        return record
+        dedup.remember(message, now_ms)
+        return SentRecord(message.message_id, message.sequence_number)
 
     def add(self, message: Message, *, delay_s: int, now_ms: int) -> None:
         """Enqueue a new message, visible now or after ``delay_s`` (no deduplication)."""

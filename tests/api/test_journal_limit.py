@@ -7,7 +7,11 @@ from typing import Any
 import boto3
 import pytest
 
-from pytest_sqsmock import SqsMock, mock_sqs
+from pytest_sqsmock import CallError, SqsMock, mock_sqs
+from pytest_sqsmock.journal import Journal
+from pytest_sqsmock.service.context import RequestContext
+from pytest_sqsmock.sqs_errors import invalid_parameter_value
+from pytest_sqsmock.transports.dispatch import Exchange
 
 from .api_support import REGION, md5_hex
 
@@ -139,3 +143,46 @@ def test_ini_option_must_be_a_count(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:asyncio")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*sqs_mock_journal_limit must be a whole number >= 0 or 'none', got 'lots'*"])
+
+
+def test_records_of_every_layout_survive_folding_dropping_and_trimming() -> None:
+    # Straight into the journal: 10,000 calls pass the list trim several times over.
+    journal = Journal(limit=4)
+    context = RequestContext(account_id="111122223333", region="eu-west-1")
+    error = invalid_parameter_value("bad")
+    layouts = [
+        Exchange(
+            "SendMessage", {"QueueUrl": "u", "MessageBody": "b"}, {"MessageId": "i"}, None, context, 5, False, 1, 5
+        ),
+        Exchange("ReceiveMessage", {"QueueUrl": "u"}, {}, None, context, 5, False, 2, 9_000),
+        Exchange("DeleteMessage", {"QueueUrl": "u"}, None, error, context, 5, True),
+        Exchange("ListQueues", {}, None, error, context, 5, False, 3, 7),
+    ]
+    for index in range(10_000):
+        journal.record(layouts[index % 4])
+
+    calls = journal.calls()
+
+    assert calls.dropped_by_operation == dict.fromkeys(
+        ["SendMessage", "ReceiveMessage", "DeleteMessage", "ListQueues"], 2499
+    )
+    send, receive, delete, listing = calls
+    assert (send.params, send.result, send.error, send.answered_at) == (
+        {"QueueUrl": "u", "MessageBody": "b"},
+        {"MessageId": "i"},
+        None,
+        send.time,
+    )
+    assert receive.result == {}
+    assert receive.answered_at is not None
+    assert (receive.answered_at - receive.time).total_seconds() == 8.995
+    assert delete.error == CallError("InvalidParameterValue", "bad", 400, True)
+    assert (delete.result, delete.answered_at, delete.sequence) == (None, None, 0)
+    assert listing.error is not None
+    assert not listing.error.injected
+    assert (listing.params, listing.account_id, listing.region, listing.sequence) == (
+        {},
+        "111122223333",
+        "eu-west-1",
+        3,
+    )

@@ -219,26 +219,27 @@ def test_standard_queues_have_no_fifo_structures() -> None:
 
 def test_deduplication_window_edges() -> None:
     dedup = Deduplication(per_group=False)
-    record = SentRecord("id", "1")
-    dedup.remember("g", "d", record, 1_000)
+    sent = message("g", dedup="d")
+    dedup.remember(sent, 1_000)
 
-    assert dedup.find("other", "d", 1_000 + DEDUPLICATION_WINDOW_MS - 1) == record
+    assert dedup.find("other", "d", 1_000 + DEDUPLICATION_WINDOW_MS - 1) is sent
     assert dedup.find("g", "d", 1_000 + DEDUPLICATION_WINDOW_MS) is None
     assert len(dedup) == 0
 
 
 def test_deduplication_per_group() -> None:
     dedup = Deduplication(per_group=True)
-    dedup.remember("g", "d", SentRecord("id", "1"), 0)
+    sent = message("g", dedup="d")
+    dedup.remember(sent, 0)
 
     assert dedup.find("h", "d", 0) is None
-    assert dedup.find("g", "d", 0) == SentRecord("id", "1")
+    assert dedup.find("g", "d", 0) is sent
 
 
 def test_deduplication_memory_follows_the_window() -> None:
     dedup = Deduplication(per_group=False)
     for second in range(2_000):
-        dedup.remember("g", f"d{second}", SentRecord(str(second), None), second * 1_000)
+        dedup.remember(message("g", dedup=f"d{second}"), second * 1_000)
 
     dedup.find("g", "probe", 2_000 * 1_000)
 
@@ -248,11 +249,12 @@ def test_deduplication_memory_follows_the_window() -> None:
 
 def test_an_id_can_start_a_new_window_after_the_old_one() -> None:
     dedup = Deduplication(per_group=False)
-    dedup.remember("g", "d", SentRecord("old", None), 0)
+    old, new = message("g", dedup="d"), message("g", dedup="d")
+    dedup.remember(old, 0)
     assert dedup.find("g", "d", DEDUPLICATION_WINDOW_MS) is None
-    dedup.remember("g", "d", SentRecord("new", None), DEDUPLICATION_WINDOW_MS)
+    dedup.remember(new, DEDUPLICATION_WINDOW_MS)
 
-    assert dedup.find("g", "d", DEDUPLICATION_WINDOW_MS + 1) == SentRecord("new", None)
+    assert dedup.find("g", "d", DEDUPLICATION_WINDOW_MS + 1) is new
 
 
 def test_queue_send_reports_duplicates() -> None:
