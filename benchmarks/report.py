@@ -40,6 +40,7 @@ class MemoryRow:
     path: str
     messages: int
     bytes_per_message: float
+    queue: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,10 @@ def format_table(
         text += ["", *format_latency(latency)]
     if memory:
         text += ["", "memory per queued 100-byte message (tracemalloc)"]
-        text += [f"  {m.side:<5} {m.path:<6} {m.messages:>8,} msgs  {m.bytes_per_message:>8,.0f} B/msg" for m in memory]
+        text += [
+            f"  {m.side:<5} {m.queue:<8} {m.path:<6} {m.messages:>8,} msgs  {m.bytes_per_message:>8,.0f} B/msg"
+            for m in memory
+        ]
     return "\n".join(text)
 
 

@@ -14,6 +14,7 @@ and the floor is measured beside every queue size.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -24,8 +25,8 @@ from typing import Final
 
 from benchmarks import direct, jumps, per_test, threaded, views, workloads
 from benchmarks.canned import floor_supported
+from benchmarks.memory import QUEUE_KINDS, bytes_per_message
 from benchmarks.memory import Path as FillPath
-from benchmarks.memory import bytes_per_message
 from benchmarks.report import (
     LatencyRow,
     MemoryRow,
@@ -211,13 +212,12 @@ class Suite:
                     ("model", model_count),
                     ("api", api_count),
                 )
-                for path, count in fills:
-                    self._log(f"[{side}] memory via {path}, {count:,} messages")
+                for queue, (path, count) in itertools.product(QUEUE_KINDS, fills):
+                    self._log(f"[{side}] memory, {queue} queue via {path}, {count:,} messages")
                     started = time.perf_counter()
-                    self.memory.append(MemoryRow(side, path, count, bytes_per_message(side, count, path)))
-                    self._log(
-                        f"    {self.memory[-1].bytes_per_message:,.0f} B/msg ({time.perf_counter() - started:.1f} s)"
-                    )
+                    measured = bytes_per_message(side, count, path, queue)
+                    self.memory.append(MemoryRow(side, path, count, measured, queue))
+                    self._log(f"    {measured:,.0f} B/msg ({time.perf_counter() - started:.1f} s)")
 
     def flatness(self, *, cpu: bool) -> float | None:
         """Our Receive+Delete time at the largest size over the smallest (target ≤ 1.3), in CPU or wall time."""

@@ -56,7 +56,7 @@ class SqsMock:
             signing, ``before-send`` handlers and the HTTP layer: the same results, several times less
             CPU per call (README#the-direct-path). aiobotocore clients keep the full path.
         journal_limit: How many calls :attr:`calls` keeps, the latest (``None``: every call);
-            older ones are dropped and counted (README#inspecting-calls).
+            older ones are dropped and counted (README#how-many-calls-the-journal-keeps).
     """
 
     def __init__(

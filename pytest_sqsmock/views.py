@@ -290,7 +290,7 @@ class Call:
 class CallLog(list[Call]):
     """The call journal: a list of :class:`Call`, oldest first, with filters.
 
-    The journal keeps the latest ``journal_limit`` calls (README#inspecting-calls);
+    The journal keeps the latest ``journal_limit`` calls (README#how-many-calls-the-journal-keeps);
     ``dropped`` says how many earlier ones it no longer holds, per operation.
     """
 
@@ -338,7 +338,7 @@ class CallLog(list[Call]):
             counts = ", ".join(f"{name} {count:,}" for name, count in sorted(self.dropped_by_operation.items()))
             raise AssertionError(
                 f"the call journal dropped {self.dropped:,} earlier calls ({counts}): it keeps the latest"
-                f" {self.limit or 0:,}; raise journal_limit (README#inspecting-calls) to keep them"
+                f" {self.limit or 0:,}; raise journal_limit (README#how-many-calls-the-journal-keeps) to keep them"
             )
 
     @property
