@@ -93,3 +93,22 @@ def test_stale_entries_never_outnumber_live_ones_by_much() -> None:
     assert sorted(entry for entry in drain(heap)) == sorted(
         (item.seq if item.seq % 2 else 20_000 - item.seq, item.seq) for item in live
     )
+
+
+def test_stale_entries_are_dropped_a_few_per_operation_not_in_one_pass() -> None:
+    heap = MessageHeap(follow_state=False)
+    items = [message(seq) for seq in range(10_000)]
+    for item in items:
+        heap.push(item.seq, item, 10_000)
+    for item in items[:9_000]:
+        item.removed = True
+
+    heap.push(10_000, message(10_000), 1_001)  # stale entries now outnumber live ones
+
+    assert len(heap) > 9_000  # set aside, not dropped in this call
+    for seq in range(10_001, 12_000):
+        heap.push(seq, message(seq), 1_001)
+    assert len(heap) < 1_001 + 2_000 + 256
+    first = heap.peek()
+    assert first is not None
+    assert first[1] == 9_000
