@@ -23,8 +23,12 @@ from pytest_sqsmock.transports.dispatch import Exchange
 from pytest_sqsmock.views import Call, CallError, CallLog
 
 DEFAULT_JOURNAL_LIMIT: Final = 100_000
-_FOLD_EVERY: Final = 32  # exchanges kept whole before folding: a bounded batch, an amortised cost
-_SHARED_KEYS: Final = frozenset({"QueueUrl", "QueueName", "QueueNamePrefix", "QueueOwnerAWSAccountId"})
+_FOLD_EVERY: Final = 8  # exchanges kept whole before folding: a bounded batch, an amortised cost
+# Parameters whose values repeat from call to call; a FIFO queue keeps the first string of each
+# message group too, so sharing the group id here lets the journal and the queue hold one string.
+_SHARED_KEYS: Final = frozenset(
+    {"QueueUrl", "QueueName", "QueueNamePrefix", "QueueOwnerAWSAccountId", "MessageGroupId"}
+)
 _MAX_SHARED: Final = 4096  # distinct shared strings (queue URLs, names); past it, values stay unshared
 
 # (operation, parameter names, result names or None, account, region, injected, ended, has_error, size)
@@ -134,7 +138,7 @@ class Journal:
             items += result.values()
 
     def _share(self, name: str, value: Any) -> Any:
-        """One string object for every call naming the same queue."""
+        """One string object for every call naming the same queue (or message group)."""
         if name not in _SHARED_KEYS or not isinstance(value, str):
             return value
         shared = self._shared.get(value)

@@ -19,7 +19,7 @@ from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
 from pytest_sqsmock.model.addresses import split_arn, split_queue_url
 from pytest_sqsmock.transports.dispatch import Exchange
 
-_FOLD_EVERY: Final = 32  # pending calls counted at once: bounded memory, amortised cost
+_FOLD_EVERY: Final = 8  # pending calls counted at once: bounded memory, amortised cost
 
 CHUNK_BYTES: Final = 65_536
 """One billable request per started 64 KiB (65,536 bytes) of payload."""

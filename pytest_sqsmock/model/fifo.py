@@ -98,6 +98,9 @@ class FifoGroups:
         group = self._groups.get(group_id)
         if group is None:
             group = self._groups[group_id] = _Group(group_id)
+        elif message.group_id is not None:
+            # One string per group, not one per message (the call journal shares the same one).
+            message.group_id = group.group_id
         group.append(message)
 
     def refresh(self, message: Message) -> None:
