@@ -163,12 +163,12 @@ class MessageHeap:
         return len(self._entries) + len(self._lane) + (0 if self._old is None else len(self._old))
 
     def _top(self, *, remove: bool) -> Entry | None:
-        lane = self._lane
-        if self._old is not None:
-            self._drain(self._old)
-            self._old.skip_stale()
-            if self._old.keys:
-                lane = self._old
+        lane, old = self._lane, self._old
+        if old is not None:
+            self._drain(old)  # may finish it: then it is empty, and no longer set aside
+            old.skip_stale()
+            if old.keys:
+                lane = old
         lane.skip_stale()
         entries = self._entries
         while entries and not is_current(entries[0]):

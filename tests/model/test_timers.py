@@ -112,3 +112,18 @@ def test_stale_entries_are_dropped_a_few_per_operation_not_in_one_pass() -> None
     first = heap.peek()
     assert first is not None
     assert first[1] == 9_000
+
+
+def test_a_set_aside_lane_that_runs_out_while_read_leaves_the_top_exact() -> None:
+    heap = MessageHeap()
+    items = [message(seq) for seq in range(300)]
+    for item in items:
+        heap.push(item.seq, item, 300)
+    for item in items[:296]:
+        item.removed = True
+    heap.push(300, message(300), 5)  # sets the lane aside: 301 entries, 5 live
+
+    tops = [heap.pop() for _ in range(5)]  # the drains finish it while the top is read
+
+    assert [entry[1] for entry in tops if entry is not None] == [296, 297, 298, 299, 300]
+    assert heap.pop() is None
