@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
@@ -14,6 +14,21 @@ MessageState = Literal["delayed", "visible", "in_flight"]
 # Shared by every message without attributes: most have none, and an empty
 # dict per message would cost 64 bytes each.
 NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Rare:
+    """What few messages carry (an ``AWSTraceHeader``, a dead-letter source).
+
+    Messages without any share ``NO_RARE``: three fields cost 8 bytes instead of 24.
+    """
+
+    system_attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: NO_ATTRIBUTES)
+    md5_of_system_attributes: str | None = None
+    dead_letter_source_arn: str | None = None
+
+
+NO_RARE = Rare()
 
 
 @dataclass(slots=True, eq=False)
@@ -33,12 +48,10 @@ class Message:
     size: int
     attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: NO_ATTRIBUTES)
     md5_of_attributes: str | None = None
-    system_attributes: Mapping[str, AttributeValue] = field(default_factory=lambda: NO_ATTRIBUTES)
-    md5_of_system_attributes: str | None = None
+    rare: Rare = NO_RARE
     group_id: str | None = None
     deduplication_id: str | None = None
     sequence_number: str | None = None
-    dead_letter_source_arn: str | None = None
     seq: int = 0
     state: MessageState = "visible"
     visible_at_ms: int = 0
@@ -48,6 +61,25 @@ class Message:
     receipt: int = 0
     generation: int = 0
     removed: bool = False
+
+    @property
+    def system_attributes(self) -> Mapping[str, AttributeValue]:
+        """System attributes sent with the message (``AWSTraceHeader``)."""
+        return self.rare.system_attributes
+
+    @property
+    def md5_of_system_attributes(self) -> str | None:
+        """MD5 of the system attributes sent, if any."""
+        return self.rare.md5_of_system_attributes
+
+    @property
+    def dead_letter_source_arn(self) -> str | None:
+        """The queue a dead-lettered message came from."""
+        return self.rare.dead_letter_source_arn
+
+    @dead_letter_source_arn.setter
+    def dead_letter_source_arn(self, arn: str | None) -> None:
+        self.rare = replace(self.rare, dead_letter_source_arn=arn)
 
     def system_attributes_for_receive(self) -> dict[str, str]:
         """Every receive-side system attribute that applies to this message now."""

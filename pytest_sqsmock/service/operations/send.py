@@ -8,7 +8,7 @@ from typing import Any
 from pytest_sqsmock.ids import random_uuid
 from pytest_sqsmock.model.digests import md5_of_attributes, md5_of_body
 from pytest_sqsmock.model.fifo import SentRecord
-from pytest_sqsmock.model.message import NO_ATTRIBUTES, Message
+from pytest_sqsmock.model.message import NO_ATTRIBUTES, NO_RARE, Message, Rare
 from pytest_sqsmock.model.queue import Queue
 from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
@@ -157,8 +157,7 @@ def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *,
         size=size,
         attributes=attributes or NO_ATTRIBUTES,
         md5_of_attributes=md5_of_attributes(attributes) if attributes else None,
-        system_attributes=system_attributes or NO_ATTRIBUTES,
-        md5_of_system_attributes=md5_of_attributes(system_attributes) if system_attributes else None,
+        rare=Rare(system_attributes, md5_of_attributes(system_attributes)) if system_attributes else NO_RARE,
         group_id=None if group_id is None else str(group_id),
         deduplication_id=None if deduplication_id is None else str(deduplication_id),
     )
