@@ -145,9 +145,18 @@ class MessageHeap:
         return self._top(remove=True)
 
     def drop_stale(self, budget: int) -> int:
-        """Drop up to ``budget`` stale entries from the top, where a later peek would meet them; how many."""
-        entries = self._entries
+        """Drop up to ``budget`` stale entries from the heads, where a later peek would meet them; how many."""
         dropped = 0
+        for lane in (self._old, self._lane):
+            while (
+                lane is not None
+                and dropped < budget
+                and lane.keys
+                and not _current(lane.generation(0), lane.messages[0])
+            ):
+                lane.drop_first()
+                dropped += 1
+        entries = self._entries
         while dropped < budget and entries and not is_current(entries[0]):
             heapq.heappop(entries)
             dropped += 1
