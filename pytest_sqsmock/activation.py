@@ -11,10 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterable
 from contextlib import ExitStack
+from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pytest_sqsmock import environment
 from pytest_sqsmock.exceptions import SqsMockError
+from pytest_sqsmock.service.access.principals import is_account_id
 from pytest_sqsmock.simulation import Simulation
 from pytest_sqsmock.transports import aiobotocore_hook, botocore_hook, direct_path, retry_backoff
 from pytest_sqsmock.transports.server import ServerLimits, SqsServer
@@ -64,6 +66,27 @@ class Activation:
         """Release waiting long polls, then undo every change (newest first)."""
         self.simulation.close()
         self._stack.close()
+
+
+def check_options(
+    *, region: str, account_id: str, clock: str, start: datetime | None, passthrough: Collection[str]
+) -> None:
+    """Refuse options a mock cannot run with, before anything starts.
+
+    Raises:
+        ValueError: A region, account, clock or start that cannot be.
+        TypeError: ``passthrough`` is one string, not a list of services.
+    """
+    if not region or not isinstance(region, str):
+        raise ValueError(f"region must be a region name such as 'us-east-1', got {region!r}")
+    if not is_account_id(account_id):
+        raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+    if clock not in ("virtual", "system"):
+        raise ValueError(f"clock must be 'virtual' or 'system', got {clock!r}")
+    if start is not None and clock != "virtual":
+        raise ValueError("start= applies only to clock='virtual'")
+    if isinstance(passthrough, str):
+        raise TypeError(f"passthrough takes a list of service names, such as ['s3'], got {passthrough!r}")
 
 
 def activate(

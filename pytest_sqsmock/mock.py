@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pytest_sqsmock import assertions, billing, driving, producers, seeding
-from pytest_sqsmock.activation import Activation, Started, activate
+from pytest_sqsmock.activation import Activation, Started, activate, check_options
 from pytest_sqsmock.clients import Clients, Credentials, credentials_for
 from pytest_sqsmock.clock import Traveller, to_datetime, to_ms
 from pytest_sqsmock.decorating import decorate
@@ -23,7 +23,6 @@ from pytest_sqsmock.faults.injection import Faults
 from pytest_sqsmock.journal import DEFAULT_JOURNAL_LIMIT
 from pytest_sqsmock.lambda_trigger import LambdaTrigger
 from pytest_sqsmock.references import QueueRef
-from pytest_sqsmock.service.access.principals import is_account_id
 from pytest_sqsmock.simulation import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, ClockName, Simulation
 from pytest_sqsmock.transports.server import ServerLimits, SqsServer
 from pytest_sqsmock.views import CallLog, MessageView, QueueView
@@ -70,16 +69,7 @@ class SqsMock:
         direct: bool = False,
         journal_limit: int | None = DEFAULT_JOURNAL_LIMIT,
     ) -> None:
-        if not region or not isinstance(region, str):
-            raise ValueError(f"region must be a region name such as 'us-east-1', got {region!r}")
-        if not is_account_id(account_id):
-            raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
-        if clock not in ("virtual", "system"):
-            raise ValueError(f"clock must be 'virtual' or 'system', got {clock!r}")
-        if start is not None and clock != "virtual":
-            raise ValueError("start= applies only to clock='virtual'")
-        if isinstance(passthrough, str):
-            raise TypeError(f"passthrough takes a list of service names, such as ['s3'], got {passthrough!r}")
+        check_options(region=region, account_id=account_id, clock=clock, start=start, passthrough=passthrough)
         self.region = region
         self.account_id = account_id
         self.clock_name: ClockName = clock
