@@ -9,6 +9,7 @@ consumer thread alongside, and check what such a call sees.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -189,3 +190,29 @@ def test_a_consumer_thread_running_through_a_jump_never_receives_early_and_loses
     view = mock.queue("work")
     assert len(view.in_flight) == len(bodies)
     assert len(view) == 400
+
+
+def test_a_jump_through_a_running_move_task_makes_each_move_at_its_moment(
+    mock: SqsMock, sqs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core, "JUMP_CHUNK", 4)  # several chunks, each ending after a few moves
+    dlq_url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = mock.queue("dlq").arn
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})
+    sqs.create_queue(QueueName="work", Attributes={"RedrivePolicy": redrive})
+    _fill(sqs, dlq_url, 50)
+    sqs.start_message_move_task(
+        SourceArn=dlq_arn, DestinationArn=mock.queue("work").arn, MaxNumberOfMessagesPerSecond=10
+    )
+
+    mock.advance(2.5)  # ten moves a second: the 25th falls due at 2.5 s exactly
+
+    assert (len(mock.queue("work")), len(mock.queue("dlq"))) == (25, 25)
+    mock.advance(10)
+    assert (len(mock.queue("work")), len(mock.queue("dlq"))) == (50, 0)
+
+
+def test_the_service_refuses_to_move_time_backwards(mock: SqsMock) -> None:
+    service = mock.simulation.service
+    with pytest.raises(ValueError, match="cannot move time backwards"):
+        service.advance_to(service.now_ms() - 1)
