@@ -329,3 +329,50 @@ def test_the_ini_option_turns_it_on_and_a_marker_off(pytester: pytest.Pytester) 
 def test_an_endpoint_without_its_emitter_fails_loudly() -> None:
     with pytest.raises(PrivateHookError, match="_event_emitter does not exist"):
         direct_path.install(cast(Endpoint, object()))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"{}", b"{}"),
+        ('{"a": 1}', b'{"a": 1}'),
+        ({"Action": "ListQueues", "Version": "2012-11-05"}, b"Action=ListQueues&Version=2012-11-05"),
+        (None, b""),
+    ],
+)
+def test_a_request_body_is_read_as_botocore_would_send_it(body: Any, expected: bytes) -> None:
+    assert direct_path._body(body) == expected
+
+
+def test_a_file_body_is_read_and_rewound_for_whoever_reads_it_next() -> None:
+    import io
+
+    stream = io.BytesIO(b'{"QueueName": "q"}')
+    assert direct_path._body(stream) == b'{"QueueName": "q"}'
+    assert stream.read() == b'{"QueueName": "q"}'
+
+
+def test_refreshable_credentials_name_the_account_as_signing_would(sqs_mock_direct: SqsMock) -> None:
+    from botocore.credentials import RefreshableCredentials
+
+    key = sqs_mock_direct.credentials(account_id="210987654321")["aws_access_key_id"]
+    refreshable = RefreshableCredentials.create_from_metadata(
+        {"access_key": key, "secret_key": "s", "token": None, "expiry_time": "2999-01-01T00:00:00Z"},
+        lambda: {"access_key": key, "secret_key": "s", "token": None, "expiry_time": "2999-01-01T00:00:00Z"},
+        "test",
+    )
+    session = botocore.session.get_session()
+    client: Any = session.create_client("sqs", region_name="us-east-1")
+    client._request_signer._credentials = refreshable  # what a role's credentials look like to the signer
+    client.list_queues()  # the first call takes the full path and installs the direct one
+    url = client.create_queue(QueueName="theirs")["QueueUrl"]
+    assert "/210987654321/theirs" in url
+    assert sqs_mock_direct.queue("theirs", account_id="210987654321").account_id == "210987654321"
+
+
+def test_a_client_without_credentials_fails_as_signing_would(sqs_mock_direct: SqsMock) -> None:
+    client = sqs_mock_direct.client()
+    client.list_queues()  # installs the direct path on this client
+    client._request_signer._credentials = None
+    with pytest.raises(botocore.exceptions.NoCredentialsError):
+        client.list_queues()
