@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from typing import Any, Final, NamedTuple
 
 from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
 from pytest_sqsmock.model.addresses import split_arn, split_queue_url
 from pytest_sqsmock.transports.dispatch import Exchange
 
+_FIGURES: Final = len(fields(OperationUsage))
 _FOLD_EVERY: Final = 8  # pending calls counted at once: bounded memory, amortised cost
 
 CHUNK_BYTES: Final = 65_536
@@ -50,7 +52,8 @@ class UsageMeter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: list[Exchange] = []
-        self._counts: dict[tuple[QueueKey, str], OperationUsage] = {}
+        # Running totals, in OperationUsage's field order: added to in place, a frozen usage per call would cost more.
+        self._counts: dict[tuple[QueueKey, str], list[int]] = {}
 
     def record(self, exchange: Exchange) -> None:
         """Keep one answered call (a dispatcher recorder, beside the journal's)."""
@@ -65,7 +68,7 @@ class UsageMeter:
         """What every call so far would be billed, per queue and operation."""
         with self._lock:
             self._fold()
-            counts = dict(self._counts)
+            counts = {key: OperationUsage(*totals) for key, totals in self._counts.items()}
         queues: dict[QueueKey, dict[str, OperationUsage]] = {}
         for (queue, operation), usage in counts.items():
             queues.setdefault(queue, {})[operation] = usage
@@ -76,9 +79,14 @@ class UsageMeter:
 
     def _fold(self) -> None:
         """Add the pending calls to the counts (lock held)."""
+        counts = self._counts
         for exchange in self._pending:
-            key = (queue_of(exchange), exchange.operation)
-            self._counts[key] = self._counts.get(key, OperationUsage()) + measure(exchange)
+            queue = queue_of(exchange)
+            totals = counts.get((queue, exchange.operation))
+            if totals is None:
+                totals = counts[queue, exchange.operation] = [0] * _FIGURES
+            for index, figure in enumerate(_figures(exchange, queue)):
+                totals[index] += figure
         self._pending.clear()
 
     def clear(self) -> None:
@@ -106,6 +114,11 @@ def queue_of(exchange: Exchange) -> QueueKey:
 
 def measure(exchange: Exchange) -> OperationUsage:
     """One call's requests, billable requests, messages, empty receives and payload bytes."""
+    return OperationUsage(*_figures(exchange, queue_of(exchange)))
+
+
+def _figures(exchange: Exchange, queue: QueueKey) -> tuple[int, ...]:
+    """:func:`measure`'s figures in OperationUsage's field order, for the queue the call named."""
     operation, result = exchange.operation, exchange.result
     bytes_in = _sent_bytes(operation, exchange.params) if operation in _SENT_IN else 0
     bytes_out = 0
@@ -117,19 +130,18 @@ def measure(exchange: Exchange) -> OperationUsage:
             # A long poll on an empty queue waits before answering; a short poll answers at once.
             empty_unwaited = int(exchange.ended_ms is None or exchange.ended_ms <= exchange.time_ms)
     payload = bytes_in + bytes_out
-    queue_region = queue_of(exchange).region
-    return OperationUsage(
-        requests=1,
-        billable_requests=max(1, -(-payload // CHUNK_BYTES)),
-        failed=int(exchange.error is not None),
-        messages=_messages(operation, result),
-        empty_receives=empty,
-        empty_receives_without_wait=empty_unwaited,
-        bytes_in=bytes_in,
-        bytes_out=bytes_out,
+    return (
+        1,  # requests
+        max(1, -(-payload // CHUNK_BYTES)),  # billable requests
+        int(exchange.error is not None),  # failed
+        _messages(operation, result),
+        empty,  # empty receives
+        empty_unwaited,  # of those, answered at once
+        bytes_in,
+        bytes_out,
         # A transfer crosses regions when the queue is not in the region the caller called; the
         # simulation serves message calls only from the called region, so this stays 0 for them.
-        cross_region_bytes=payload if queue_region != exchange.context.region else 0,
+        payload if queue.region != exchange.context.region else 0,
     )
 
 
