@@ -5,8 +5,10 @@ until ``_FOLD_EVERY`` are pending, then folds them into compact records laid
 back to back in one list: the parts that repeat from call to call (operation,
 parameter and result member names, account, region, the record's layout) live
 once in a shared head, and queue URLs are shared strings. A record holds the parameter and result values
-themselves (a message body is the very string the queued message holds), so
-``calls`` rebuilds each :class:`Call` exactly when read.
+themselves (a message body is the very string the queued message holds), and
+``calls`` builds each :class:`Call` when first read, keeping it for later reads:
+a test that never reads ``calls`` holds no ``Call`` objects, and one that reads
+it after every call builds each only once.
 
 At most ``limit`` records are kept: the oldest go first, and the journal counts
 them per operation so ``calls`` can say what it no longer holds.
@@ -15,6 +17,7 @@ them per operation so ``calls`` can say what it no longer holds.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -61,6 +64,9 @@ class Journal:
         self._dropped: dict[str, int] = {}
         self._heads: dict[_Head, _Head] = {}
         self._shared: dict[str, str] = {}
+        # The calls a read built, for the records in _items[_start:_unbuilt]: a later read builds only newer ones.
+        self._built: deque[Call] = deque()
+        self._unbuilt = 0
 
     def record(self, exchange: Exchange) -> None:
         """Keep one answered call (the dispatcher's recorder)."""
@@ -73,9 +79,12 @@ class Journal:
         """The calls kept, oldest first, and how many earlier ones were dropped."""
         with self._lock:
             self._fold()
-            items = self._items[self._start :]
+            self._unbuilt = max(self._unbuilt, self._start)
+            self._built.extend(_calls_of(self._items[self._unbuilt :]))
+            self._unbuilt = len(self._items)
+            calls = list(self._built)
             dropped = dict(self._dropped)
-        return CallLog(_calls_of(items), dropped=dropped, limit=self.limit)
+        return CallLog(calls, dropped=dropped, limit=self.limit)
 
     def clear(self) -> None:
         """Forget every call, and the count of dropped ones."""
@@ -86,6 +95,8 @@ class Journal:
             self._dropped.clear()
             self._heads.clear()
             self._shared.clear()
+            self._built.clear()
+            self._unbuilt = 0
 
     def _fold(self) -> None:
         """Turn the pending exchanges into records, dropping the oldest past the limit (lock held)."""
@@ -103,10 +114,13 @@ class Journal:
         items = self._items
         head: _Head = items[self._start]
         self._dropped[head[0]] = self._dropped.get(head[0], 0) + 1
+        if self._unbuilt > self._start:  # a read built it
+            self._built.popleft()
         self._start += head[8]
         self._count -= 1
         if self._start >= _TRIM_AT and 2 * self._start > len(items):
             del items[: self._start]
+            self._unbuilt = max(0, self._unbuilt - self._start)
             self._start = 0
 
     def _append(self, exchange: Exchange) -> None:

@@ -186,3 +186,24 @@ def test_records_of_every_layout_survive_folding_dropping_and_trimming() -> None
         "eu-west-1",
         3,
     )
+
+
+@pytest.mark.parametrize("limit", [3, 10, 700, None])
+def test_reads_between_calls_see_exactly_the_latest_calls(limit: int | None) -> None:
+    # Reads keep the calls they built; drops past the limit, and the journal's trimming of
+    # what it dropped (past 4,096 items), must keep those and the records in step.
+    with mock_sqs(journal_limit=limit) as mock:
+        sqs = mock.client()
+        url = sqs.create_queue(QueueName="reads")["QueueUrl"]
+        sent: list[str] = []
+        for round_, count in enumerate((1, 4, 0, 9, 2, 1200, 3)):
+            sent += [f"r{round_}-{index}" for index in range(count)]
+            for body in sent[len(sent) - count :]:
+                sqs.send_message(QueueUrl=url, MessageBody=body)
+            calls = mock.calls
+            bodies = [call.params["MessageBody"] for call in calls if call.operation == "SendMessage"]
+            kept = len(sent) + 1 if limit is None else min(limit, len(sent) + 1)
+            assert len(calls) == kept
+            assert bodies == sent[len(sent) - len(bodies) :]
+            assert calls.dropped == len(sent) + 1 - kept
+            assert [call.sequence for call in calls] == sorted({call.sequence for call in calls})
