@@ -9,8 +9,10 @@ import pytest
 
 import pytest_sqsmock
 
-PACKAGE = Path(pytest_sqsmock.__file__).parent
-README = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+# The source tree beside these tests, not wherever the package is installed (tox installs a wheel).
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "pytest_sqsmock"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 DOCUMENTED_NAMES = [
     "Call",
