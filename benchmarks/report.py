@@ -96,14 +96,10 @@ def format_table(
                 "; ".join(row.notes),
             )
         )
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header) - 1)]
+    # The notes (the last column) trail each line unpadded.
     text = [
-        "  ".join(
-            cell.rjust(width) if column > 1 else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=False))
-        )
-        + ("  " + line[-1] if line[-1] else "")
-        for line in lines
+        aligned + ("  " + line[-1] if line[-1] else "")
+        for aligned, line in zip(_aligned([line[:-1] for line in lines], left=2), lines, strict=True)
     ]
     text.insert(0, f"median {'CPU' if cpu else 'wall'} time per call")
     text.insert(2, "-" * len(text[1]))
@@ -137,14 +133,7 @@ def format_latency(latency: Sequence[LatencyRow]) -> list[str]:
                 _ratio(measured.p99_us, row.goal_p99_us),
             )
         )
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    text = [
-        "  ".join(
-            cell.rjust(width) if column > 1 else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
+    text = _aligned(lines, left=2)
     goal = latency[0]
     met = sum(row.meets_goal() for row in latency)
     return [
@@ -156,6 +145,18 @@ def format_latency(latency: Sequence[LatencyRow]) -> list[str]:
         *text[1:],
         f"goal: median <= {goal.goal_median_us:,.0f} µs, p99 <= {goal.goal_p99_us:,.0f} µs (met by {met} of {len(latency)});"
         " call µs: the change call alone (median), the hand-off happens inside it",
+    ]
+
+
+def _aligned(lines: Sequence[Sequence[str]], *, left: int) -> list[str]:
+    """Columns padded to their widest cell: the first ``left`` to the left, the rest to the right."""
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
+    return [
+        "  ".join(
+            cell.rjust(width) if column >= left else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
     ]
 
 
@@ -200,14 +201,7 @@ def format_views(views: Mapping[int, Mapping[str, float]]) -> str:
     names = list(views[sizes[0]])
     header = ("figure", *(f"{size:,} msgs" for size in sizes))
     lines = [header, *((name, *(_us(views[size][name]) for size in sizes)) for name in names)]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    text = [
-        "  ".join(
-            cell.rjust(width) if column else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
+    text = _aligned(lines, left=1)
     return "\n".join(
         ["views of one queue (ours): median CPU µs (benchmarks.views)", text[0], "-" * len(text[0]), *text[1:]]
     )
@@ -223,14 +217,7 @@ def format_jumps(jumps: Mapping[str, Mapping[str, float]]) -> str:
             f"{row[f'{via}: first call after'] / row[f'{via}: normal call']:.2f}x" for via in ("service", "boto3")
         )
         lines.append((case, *(_us(row[column]) for column in columns), *ratios))
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    text = [
-        "  ".join(
-            cell.rjust(width) if column else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
+    text = _aligned(lines, left=1)
     title = "time jumps (ours): median CPU µs (benchmarks.jumps); after/normal goal <= 2x"
     return "\n".join([title, text[0], "-" * len(text[0]), *text[1:]])
 
