@@ -11,31 +11,20 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 
-from pytest_sqsmock import SqsMock, mock_sqs
+from pytest_sqsmock import SqsMock
 from pytest_sqsmock.clock import to_ms
 from pytest_sqsmock.service import core
 from pytest_sqsmock.service.core import Service
 
-START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+from .clock_support import START
+
 START_MS = to_ms(START)
-
-
-@pytest.fixture
-def mock() -> Iterator[SqsMock]:
-    with mock_sqs(start=START) as running:
-        yield running
-
-
-@pytest.fixture
-def sqs(mock: SqsMock) -> Any:
-    return boto3.client("sqs", region_name="us-east-1", **mock.credentials())
 
 
 def _fill(sqs: Any, url: str, count: int, **params: Any) -> None:

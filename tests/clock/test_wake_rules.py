@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,7 +17,8 @@ import pytest
 
 from pytest_sqsmock import SqsMock, SqsMockAssertionError, mock_sqs
 
-START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+from .clock_support import START
+
 JOIN_S = 10
 
 
@@ -42,17 +42,6 @@ class Poller:
     @property
     def waiting(self) -> bool:
         return self._thread.is_alive()
-
-
-@pytest.fixture
-def mock() -> Iterator[SqsMock]:
-    with mock_sqs(start=START) as running:
-        yield running
-
-
-@pytest.fixture
-def sqs(mock: SqsMock) -> Any:
-    return boto3.client("sqs", region_name="us-east-1", **mock.credentials())
 
 
 def _bodies(messages: list[dict[str, Any]]) -> list[str]:
