@@ -38,17 +38,21 @@ from botocore.hooks import BaseEventHooks
 from botocore.parsers import ResponseParser, create_parser
 from botocore.signers import RequestSigner
 
-from pytest_sqsmock.transports import botocore_hook, direct_results, private_hooks
-from pytest_sqsmock.transports.dispatch import Dispatcher
+from pytest_sqsmock.transports import botocore_hook, direct_results, direct_retries, private_hooks
+from pytest_sqsmock.transports.dispatch import Dispatcher, Outcome
 from pytest_sqsmock.wire.codec import SigningScope
 from pytest_sqsmock.wire.http import HttpRequest
 
 RECORD = private_hooks.DIRECT_RECORD
-_EVENT = "before-call.sqs"
+# Not "before-call.sqs": botocore calls the handlers of a more specific event first, and its
+# own generic before-call handlers (the Lambda trace header, say) must run before we answer.
+_EVENT = "before-call"
 _UNIQUE_ID = "pytest_sqsmock.direct_path"
 _EMITTER = "_event_emitter"
 _CREDENTIALS = "_credentials"
 _parsers: dict[str, ResponseParser] = {}
+# The headers botocore's awsJson1_0 serialiser and its handlers send, as they spell them.
+_JSON_HEADERS = frozenset({"X-Amz-Target", "Content-Type", "x-amzn-query-mode", "User-Agent", "X-Amzn-Trace-Id"})
 
 
 def push(dispatcher: Dispatcher, *, passthrough: Collection[str]) -> None:
@@ -74,6 +78,7 @@ def check() -> None:
     private_hooks.calls(Endpoint, "_send_request", ("_needs_retry",), record=RECORD)
     # The signer signs with its own credentials unless the call's context names others.
     private_hooks.calls(RequestSigner, "get_auth_instance", (_CREDENTIALS,), record=RECORD)
+    direct_retries.check()
 
 
 def install(endpoint: Endpoint) -> None:
@@ -92,7 +97,7 @@ class _DirectAnswer:
 
     def __init__(self, endpoint: Endpoint, emitter: BaseEventHooks) -> None:
         self._endpoint = endpoint
-        self._emitter = emitter
+        self._retry = direct_retries.RetryStep(emitter)
 
     def __call__(
         self, *, model: Any, params: dict[str, Any], request_signer: RequestSigner, context: dict[str, Any], **_: Any
@@ -103,18 +108,17 @@ class _DirectAnswer:
             return None  # no direct mock now: the full path answers (or refuses) the call
         botocore_hook.note_caller()
         scope = _scope(request_signer, context)
-        request = _request(params)
         # The endpoint's retry context (retry handlers note their limit in it); no invocation id: no header is sent.
         retries = context.setdefault("retries", {})
         operation = f"sqs.{model.name}"
         attempts = 1
         while True:
             retries["attempt"] = attempts
-            http, parsed = self._attempt(dispatcher, request, scope, model)
+            http, parsed = self._attempt(dispatcher, params, scope, model)
             # The endpoint's retry step: the client's retry handler decides, the mock spends the back-off.
-            delay = _first(
-                self._emitter,
+            delay = self._retry.delay(
                 f"needs-retry.{operation}",
+                retries,
                 response=(http, parsed),
                 endpoint=self._endpoint,
                 operation=model,
@@ -133,18 +137,21 @@ class _DirectAnswer:
         return http, parsed
 
     def _attempt(
-        self, dispatcher: Dispatcher, request: HttpRequest, scope: SigningScope | None, model: Any
+        self, dispatcher: Dispatcher, params: dict[str, Any], scope: SigningScope | None, model: Any
     ) -> tuple[AWSResponse, dict[str, Any]]:
         """One call answered by the simulation, as the endpoint would have parsed it."""
-        outcome = dispatcher.answer(request, scope=scope)
+        url: str = params["url"]
+        outcome = _answer_json(dispatcher, params, scope, model.name)
+        if outcome is None:
+            outcome = dispatcher.answer(_request(params), scope=scope)
         if outcome.error is None and outcome.protocol == "json":
             parsed = direct_results.parsed(model.output_shape, outcome.result)
             if parsed is not None:  # a plain copy is what parsing our encoded result would give
-                http, parsed["ResponseMetadata"] = direct_results.http_response(request.url, outcome)
+                http, parsed["ResponseMetadata"] = direct_results.http_response(url, outcome)
                 return http, parsed
         response = outcome.encoded()
         headers: Any = response.headers
-        http = AWSResponse(request.url, response.status, headers, _Raw(response.body))
+        http = AWSResponse(url, response.status, headers, _Raw(response.body))
         response_dict = {
             "headers": http.headers,
             "status_code": response.status,
@@ -161,6 +168,20 @@ class _DirectAnswer:
         if response.status >= 300:
             _add_modeled_error_fields(parser, response_dict, parsed, model)
         return http, parsed
+
+
+def _answer_json(
+    dispatcher: Dispatcher, params: dict[str, Any], scope: SigningScope | None, operation: str
+) -> Outcome | None:
+    """The call answered from its parts when botocore serialised it as awsJson1_0 (None: it did not)."""
+    body = params["body"]
+    headers = params["headers"]
+    if type(body) is not bytes or headers.get("X-Amz-Target") != f"AmazonSQS.{operation}":
+        return None
+    if not headers.keys() <= _JSON_HEADERS:  # a header botocore does not send, or in another case
+        return None
+    trace = headers.get("X-Amzn-Trace-Id")
+    return dispatcher.answer_json(params["url"], operation, body, scope=scope, trace_header=trace)
 
 
 def _request(params: dict[str, Any]) -> HttpRequest:
@@ -199,13 +220,6 @@ def _add_modeled_error_fields(parser: ResponseParser, response_dict: Any, parsed
     shape = None if code is None else model.service_model.shape_for_error_code(code)
     if shape is not None:
         parsed.update(parser.parse(response_dict, shape))
-
-
-def _first(emitter: BaseEventHooks, event: str, **kwargs: Any) -> Any:
-    for _, response in emitter.emit(event, **kwargs):
-        if response is not None:
-            return response
-    return None
 
 
 def _body(body: Any) -> bytes:

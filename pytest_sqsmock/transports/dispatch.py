@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from pytest_sqsmock.clock import VirtualClock
@@ -20,6 +20,7 @@ from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.sqs_errors import SqsError, internal_failure, invalid_parameter_value
 from pytest_sqsmock.transports.refusals import credential_of_another_region
+from pytest_sqsmock.wire import json_protocol
 from pytest_sqsmock.wire.codec import (
     DecodedRequest,
     Dialect,
@@ -34,6 +35,7 @@ from pytest_sqsmock.wire.codec import (
 from pytest_sqsmock.wire.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("pytest_sqsmock")
+_KEPT_CONTEXTS: Final = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ class Dispatcher:
         # Ports of this simulation's loopback servers: in-process clients pointed at one
         # (botocore's endpoint_url) are answered here, and must see the server's URLs.
         self._server_ports: set[int] = set()
+        # The direct path's contexts, by (url, operation, signing scope, trace header): they repeat call after call.
+        self._json_contexts: dict[tuple[str, str, SigningScope | None, str | None], RequestContext] = {}
 
     @property
     def service(self) -> Service:
@@ -133,6 +137,37 @@ class Dispatcher:
         """As :meth:`dispatch`, before the answer is encoded (the direct path hands results on as they are)."""
         return self._answer(request, regional_urls=self._addresses_a_server(request.url), scope=scope)
 
+    def answer_json(
+        self, url: str, operation: str, body: bytes, *, scope: SigningScope | None, trace_header: str | None
+    ) -> Outcome | None:
+        """As :meth:`answer`, for an awsJson1_0 call to an endpoint's root given by its parts (the direct path).
+
+        The call's context is kept for the next call alike. Returns None for a
+        call that needs its HTTP request read: one sent to a URL with a path (a
+        queue URL) or to one of this simulation's servers.
+        """
+        if self._server_ports and self._addresses_a_server(url):
+            return None
+        key = (url, operation, scope, trace_header)
+        context = self._json_contexts.get(key)
+        if context is None:
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                return None
+            if parts.path not in ("", "/") or parts.query:
+                return None
+            context = self._context_of(url, operation, "json", None, scope, trace_header)
+            if len(self._json_contexts) >= _KEPT_CONTEXTS:
+                self._json_contexts.clear()
+            self._json_contexts[key] = context
+        request_id = new_request_id()
+        try:
+            params = json_protocol.decode_body(operation, body)
+        except SqsError as error:
+            return Outcome("json", request_id, "", None, error)
+        return self._run("json", request_id, operation, params, context)
+
     def _answer(self, request: HttpRequest, *, regional_urls: bool, scope: SigningScope | None) -> Outcome:
         request_id = new_request_id()
         protocol = detect_dialect(request)
@@ -143,27 +178,33 @@ class Dispatcher:
             return Outcome(protocol, request_id, "", None, error)
         except ValueError:  # a URL that does not parse (urlsplit refuses it)
             return Outcome(protocol, request_id, "", None, invalid_parameter_value("The request URL is not valid."))
-        operation = decoded.operation
-        time_ms = self._service.now_ms()
-        faults = self._service.faults
+        return self._run(protocol, request_id, decoded.operation, decoded.params, context)
+
+    def _run(
+        self, protocol: Dialect, request_id: str, operation: str, params: dict[str, Any], context: RequestContext
+    ) -> Outcome:
+        """Answer a decoded call from the simulation (or an injected fault), and record it."""
+        service = self._service
+        time_ms = service.now_ms()
+        faults = service.faults
         if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults.injection)
-            injected = faults.error_for(operation, decoded.params, context)
+            injected = faults.error_for(operation, params, context)
             if injected is not None:
-                self._record(Exchange(operation, decoded.params, None, injected, context, time_ms, True))
+                self._record(Exchange(operation, params, None, injected, context, time_ms, True))
                 return Outcome(protocol, request_id, operation, None, injected)
         try:
-            result = self._service.handle(operation, decoded.params, context)
+            result = service.handle(operation, params, context)
         except SqsError as error:
-            self._record(self._answered(operation, decoded.params, None, error, context, time_ms))
+            self._record(self._answered(operation, params, None, error, context, time_ms))
             return Outcome(protocol, request_id, operation, None, error)
         except SqsMockAssertionError:  # consumers never parked for a long poll of the test's: the test fails
             raise
         except Exception as exc:  # a bug of ours: answer like SQS, but say what broke
             logger.exception("pytest_sqsmock failed on %s", operation)
             failure = internal_failure(f"pytest_sqsmock internal error: {exc!r}")
-            self._record(Exchange(operation, decoded.params, None, failure, context, time_ms))
+            self._record(Exchange(operation, params, None, failure, context, time_ms))
             return Outcome(protocol, request_id, operation, None, failure)
-        self._record(self._answered(operation, decoded.params, result, None, context, time_ms))
+        self._record(self._answered(operation, params, result, None, context, time_ms))
         return Outcome(protocol, request_id, operation, result, None)
 
     def _answered(
@@ -228,14 +269,25 @@ class Dispatcher:
         (``SignatureDoesNotMatch``, "Credential should be scoped to a valid region").
         """
         scope = scope or signing_scope(request)
+        return self._context_of(request.url, operation, protocol, region, scope, request.header("x-amzn-trace-id"))
+
+    def _context_of(
+        self,
+        url: str,
+        operation: str,
+        protocol: Any,
+        region: str | None,
+        scope: SigningScope | None,
+        trace_header: str | None,
+    ) -> RequestContext:
         access_key = scope.access_key_id if scope else None
         account_id = account_for(access_key, self._default_account)
         if region is not None:
             if scope is not None and scope.region != region:
                 raise credential_of_another_region(scope.region)
         else:
-            region = scope.region if scope else _region_of_host(request.url) or self._default_region
-        parts = urlsplit(request.url)
+            region = scope.region if scope else _region_of_host(url) or self._default_region
+        parts = urlsplit(url)
         return RequestContext(
             account_id=account_id,
             region=region,
@@ -243,7 +295,7 @@ class Dispatcher:
             protocol=protocol,
             endpoint=f"{parts.scheme}://{parts.netloc}",
             sender_id=sender_id_for(access_key, account_id),
-            trace_header=request.header("x-amzn-trace-id"),
+            trace_header=trace_header,
         )
 
 

@@ -68,22 +68,33 @@ def decode(request: HttpRequest) -> tuple[str, dict[str, Any]]:
             ``SerializationException`` for a body that is not a JSON object of
             the operation's input shape.
     """
-    model = service_shapes()
     target = request.header("x-amz-target") or ""
     prefix, _, name = target.partition(".")
-    operation = model.operations.get(name) if prefix == model.json_target_prefix else None
-    if operation is None:
+    model = service_shapes()
+    if prefix != model.json_target_prefix or name not in model.operations:
         raise sqs_errors.invalid_action(name or target)
-    document = _parse_body(request.body)
-    if operation.input is None:
-        return operation.name, {}
+    return name, decode_body(name, request.body)
+
+
+def decode_body(operation: str, body: bytes) -> dict[str, Any]:
+    """The parameters of ``operation`` from an awsJson1_0 request body (see :func:`decode`).
+
+    Raises:
+        SqsError: As :func:`decode`.
+    """
+    shape = service_shapes().operations.get(operation)
+    if shape is None:
+        raise sqs_errors.invalid_action(operation)
+    document = _parse_body(body)
+    if shape.input is None:
+        return {}
     try:
-        params: dict[str, Any] = _from_json(operation.input, document)
+        params: dict[str, Any] = _from_json(shape.input, document)
     except _Mismatch as mismatch:
         where = ".".join(reversed(mismatch.path)) or "the request body"
         message = f"Expected {mismatch.expected} for {where}, found {mismatch.found}."
         raise sqs_errors.serialization_error(message) from None
-    return operation.name, params
+    return params
 
 
 def _parse_body(body: bytes) -> dict[str, Any]:

@@ -1,0 +1,89 @@
+"""The direct path reads awsJson1_0 calls from botocore's request dict, and falls back to the request for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+
+from pytest_sqsmock import SqsMock, mock_sqs
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+# botocore before 1.34.90 speaks the query protocol, which never takes the JSON lane.
+QUERY_ERA = botocore.session.get_session().get_service_model("sqs").protocol == "query"
+
+
+@pytest.fixture
+def sqs_mock_direct() -> Iterator[SqsMock]:
+    with mock_sqs(direct=True) as sqs_mock:
+        yield sqs_mock
+
+
+def sent_through_endpoint(client: Any) -> list[bytes]:
+    """The ``X-Amz-Target`` of each call of ``client`` that reached botocore's endpoint (the full path)."""
+    sent: list[bytes] = []
+    client.meta.events.register("before-send.sqs", lambda request, **_: sent.append(request.headers["X-Amz-Target"]))
+    return sent
+
+
+def trace_of_a_message_sent_in_lambda(monkeypatch: pytest.MonkeyPatch, *, direct: bool) -> Any:
+    # In Lambda, botocore copies the function's trace id into X-Amzn-Trace-Id (a before-call handler).
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "consumer")
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", TRACE)
+    with mock_sqs(direct=direct):
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="traced")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="traced")
+        [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["AWSTraceHeader"])["Messages"]
+    return message.get("Attributes")
+
+
+def test_a_lambda_trace_header_reaches_the_message_as_on_the_full_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    full = trace_of_a_message_sent_in_lambda(monkeypatch, direct=False)
+    assert full == {"AWSTraceHeader": TRACE}
+    assert trace_of_a_message_sent_in_lambda(monkeypatch, direct=True) == full
+
+
+def test_a_header_botocore_does_not_send_is_read_off_the_request(sqs_mock_direct: SqsMock) -> None:
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    sent = sent_through_endpoint(sqs)
+    url = sqs.create_queue(QueueName="headers")["QueueUrl"]
+
+    def lower_case_trace(params: Any, **_: Any) -> None:
+        params["headers"]["x-amzn-trace-id"] = TRACE
+
+    sqs.meta.events.register_first("before-call.sqs.SendMessage", lower_case_trace)
+    sqs.send_message(QueueUrl=url, MessageBody="traced")
+    [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["AWSTraceHeader"])["Messages"]
+    assert message["Attributes"] == {"AWSTraceHeader": TRACE}
+    assert sent == [b"AmazonSQS.CreateQueue"]  # only the first call took the full path
+
+
+def test_a_client_pointed_at_the_simulations_server_sees_the_servers_urls(sqs_mock_direct: SqsMock) -> None:
+    server = sqs_mock_direct.server()
+    sqs = boto3.client(
+        "sqs", endpoint_url=server.endpoint_url, region_name="eu-west-1", **sqs_mock_direct.credentials()
+    )
+    sqs.list_queues()  # installs the direct path on this client
+    url = sqs.create_queue(QueueName="served")["QueueUrl"]
+    assert url == f"{server.endpoint_url}/eu-west-1/{sqs_mock_direct.account_id}/served"
+    assert sqs.get_queue_url(QueueName="served")["QueueUrl"] == url
+
+
+@pytest.mark.skipif(QUERY_ERA, reason="query-protocol clients never take the JSON lane")
+def test_clients_of_two_accounts_and_regions_each_get_their_own(sqs_mock_direct: SqsMock) -> None:
+    made = [
+        (account, region, sqs_mock_direct.client(region=region, account_id=account))
+        for account in ("111122223333", "444455556666")
+        for region in ("us-east-1", "eu-west-1")
+    ]
+    for _, _, client in made:
+        client.list_queues()
+    urls = [client.create_queue(QueueName="same")["QueueUrl"] for _, _, client in made]
+    assert urls == [f"https://sqs.{region}.amazonaws.com/{account}/same" for account, region, _ in made]
+    assert {(call.account_id, call.region) for call in sqs_mock_direct.calls.filter("CreateQueue")} == {
+        (account, region) for account, region, _ in made
+    }
