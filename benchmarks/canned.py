@@ -95,10 +95,11 @@ class CannedSqs:
 
 
 class CannedBeforeCall:
-    """A ``before-call.sqs`` handler answering with canned parsed responses: botocore's cost up to ``before-call``.
+    """A ``before-call`` handler answering with canned parsed responses: botocore's cost up to ``before-call``.
 
     What the direct path (``mock_sqs(direct=True)``) cannot go below: validation,
-    serialisation, endpoint resolution and the events up to ``before-call``, then
+    serialisation, endpoint resolution and the events up to ``before-call``, the
+    other ``before-call`` handlers (registered last, it answers where the direct path does), then
     ``after-call``. Each answer is a fresh top-level dict (callers may add to it);
     nested values are shared.
     """

@@ -209,7 +209,8 @@ def _open_floor(empty_receive: bool) -> Iterator[Side]:
 @contextmanager
 def _open_call_floor() -> Iterator[Side]:
     client = _client(plain_session(), _TESTING)
-    client.meta.events.register("before-call.sqs", CannedBeforeCall())
+    # Where the direct path answers: on before-call, after every other handler (botocore's own included).
+    client.meta.events.register_last("before-call", CannedBeforeCall())
     yield _Floor(client)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
+from operator import add
 from typing import Any, Final, NamedTuple
 
 from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
@@ -82,11 +83,11 @@ class UsageMeter:
         counts = self._counts
         for exchange in self._pending:
             queue = queue_of(exchange)
-            totals = counts.get((queue, exchange.operation))
+            key = (queue, exchange.operation)
+            totals = counts.get(key)
             if totals is None:
-                totals = counts[queue, exchange.operation] = [0] * _FIGURES
-            for index, figure in enumerate(_figures(exchange, queue)):
-                totals[index] += figure
+                totals = counts[key] = [0] * _FIGURES
+            totals[:] = map(add, totals, _figures(exchange, queue))
         self._pending.clear()
 
     def clear(self) -> None:
@@ -153,15 +154,18 @@ def _messages(operation: str, result: Mapping[str, Any] | None) -> int:
 
 
 def _sent_bytes(operation: str, params: Mapping[str, Any]) -> int:
-    entries: Iterable[Any] = (params.get("Entries") or ()) if operation == "SendMessageBatch" else (params,)
+    if operation == "SendMessage":
+        return _message_bytes(params)
+    entries: Iterable[Any] = params.get("Entries") or ()
     return sum(_message_bytes(entry) for entry in entries if isinstance(entry, Mapping))
 
 
 def _message_bytes(message: Mapping[str, Any]) -> int:
     """UTF-8 body plus each attribute's name, data type and value, as SQS sizes a message."""
-    size = _size(message.get("MessageBody", message.get("Body")))
+    body = message.get("MessageBody")
+    size = _size(message.get("Body") if body is None else body)
     attributes = message.get("MessageAttributes")
-    if isinstance(attributes, Mapping):
+    if attributes and isinstance(attributes, Mapping):
         for name, value in attributes.items():
             if isinstance(value, Mapping):
                 size += _size(name) + _size(value.get("DataType"))

@@ -103,6 +103,9 @@ class Queue:
         """
         retention_ms = self.settings.retention_s * 1000
         retention, timers = self._retention, self._timers
+        if retention.floor + retention_ms > now_ms and timers.floor > now_ms:  # nothing due: no peek needed
+            self._now_ms = max(self._now_ms, now_ms)
+            return 0, None
         applied = 0
         last: int | None = None
         while budget is None or applied < budget:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from typing import Final
 
 from pytest_sqsmock.model.message import Message
 
@@ -27,6 +28,8 @@ _COMPACT_SLACK = 256
 # well before they could outnumber live ones again.
 _DRAIN_STEP = 8
 _ANY_STATE = -1
+NEVER: Final = 1 << 62
+"""A key later than any (``MessageHeap.floor`` of an empty heap)."""
 
 
 def is_current(entry: Entry) -> bool:
@@ -103,7 +106,7 @@ class MessageHeap:
     fresh lane, so the top is ``_old``'s head while it lasts.
     """
 
-    __slots__ = ("_entries", "_follow_state", "_lane", "_old")
+    __slots__ = ("_entries", "_follow_state", "_lane", "_old", "floor")
 
     def __init__(self, *, follow_state: bool = True) -> None:
         # follow_state=False: an entry lives as long as its message, whatever
@@ -112,10 +115,14 @@ class MessageHeap:
         self._follow_state = follow_state
         self._lane = _Lane(follow_state=follow_state)
         self._old: _Lane | None = None
+        # At most the smallest current key (NEVER: no entry): a caller can tell nothing is due without a peek.
+        self.floor = NEVER
 
     def push(self, key: int, message: Message, live: int) -> None:
         """Add ``message`` under ``key``; ``live`` is how many entries should be current."""
         generation = message.generation if self._follow_state else _ANY_STATE
+        if key < self.floor:
+            self.floor = key
         lane, old = self._lane, self._old
         last = old if old is not None and not lane.keys else lane
         if last.comes_after(key, message.seq):
@@ -167,6 +174,7 @@ class MessageHeap:
         self._entries.clear()
         self._lane.clear()
         self._old = None
+        self.floor = NEVER
 
     def __len__(self) -> int:
         return len(self._entries) + len(self._lane) + (0 if self._old is None else len(self._old))
@@ -188,9 +196,12 @@ class MessageHeap:
                 entry = (key, message.seq, lane.generation(0), message)
                 if remove:
                     lane.drop_first()
+                self.floor = key
                 return entry
         if not entries:
+            self.floor = NEVER
             return None
+        self.floor = entries[0][0]
         return heapq.heappop(entries) if remove else entries[0]
 
     def _drain(self, old: _Lane) -> None:

@@ -110,14 +110,16 @@ class _DirectAnswer:
         scope = _scope(request_signer, context)
         # The endpoint's retry context (retry handlers note their limit in it); no invocation id: no header is sent.
         retries = context.setdefault("retries", {})
-        operation = f"sqs.{model.name}"
+        event = f"needs-retry.sqs.{model.name}"
         attempts = 1
         while True:
             retries["attempt"] = attempts
             http, parsed = self._attempt(dispatcher, params, scope, model)
             # The endpoint's retry step: the client's retry handler decides, the mock spends the back-off.
+            if self._retry.skips(event, http, retries):
+                break
             delay = self._retry.delay(
-                f"needs-retry.{operation}",
+                event,
                 retries,
                 response=(http, parsed),
                 endpoint=self._endpoint,

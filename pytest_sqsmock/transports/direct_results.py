@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.model import Shape
 
 from pytest_sqsmock.transports.dispatch import Outcome
@@ -42,15 +42,12 @@ def parsed(shape: Shape | None, result: Mapping[str, Any] | None) -> dict[str, A
 def http_response(url: str, outcome: Outcome) -> tuple[AWSResponse, dict[str, Any]]:
     """The 200 response botocore would have received, and the ``ResponseMetadata`` its parser would fill in.
 
-    The response's body is encoded only if someone reads it. ``RetryAttempts`` is added later.
+    The response's headers and body are made only if someone reads them. ``RetryAttempts`` is added later.
     """
     request_id = outcome.request_id
-    headers = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
-    raw: Any = _EncodedOnRead(outcome)
-    http = AWSResponse(url, 200, headers, raw)  # type: ignore[arg-type]  # any mapping will do
     # The parser lower-cases header names.
-    lowered = {name.lower(): value for name, value in headers.items()}
-    return http, {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": lowered}
+    headers = {"content-type": CONTENT_TYPE, "x-amzn-requestid": request_id}
+    return _Answered(url, outcome), {"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": headers}
 
 
 def _plain(shape: Shape, seen: set[str]) -> bool:
@@ -103,6 +100,30 @@ def _copy(shape: Any, value: Any) -> Any:
     if value_shape.type_name in _PLAIN:
         return dict(value)
     return {key: _copy(value_shape, item) for key, item in value.items()}
+
+
+class _Answered(AWSResponse):
+    """An ``AWSResponse`` of a successful outcome: building its headers costs more than a call's answer."""
+
+    def __init__(self, url: str, outcome: Outcome) -> None:
+        # What AWSResponse.__init__ sets, less the headers it would build at once.
+        self.url = url
+        self.status_code = 200
+        self.raw = _EncodedOnRead(outcome)
+        self._content = None
+        self._outcome = outcome
+        self._headers: HeadersDict | None = None
+
+    @property
+    def headers(self) -> HeadersDict:
+        """The headers SQS answers a success with, made on first read."""
+        if self._headers is None:
+            self._headers = HeadersDict({"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": self._outcome.request_id})
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: HeadersDict) -> None:
+        self._headers = value
 
 
 class _EncodedOnRead:

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Collection
 from typing import Any
 
+from botocore.awsrequest import AWSResponse
 from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
 from botocore.retryhandler import RetryHandler
 
@@ -33,7 +34,7 @@ RECORD = private_hooks.DIRECT_RECORD
 _CACHE = "_lookup_cache"
 _INNER = "_emitter"
 # The loggers an emission writes debug lines to: skipping it must not lose a line someone reads.
-_LOGGERS = (logging.getLogger("botocore.hooks"), logging.getLogger("botocore.retryhandler"))
+_HOOKS_LOG, _RETRY_LOG = logging.getLogger("botocore.hooks"), logging.getLogger("botocore.retryhandler")
 
 
 def check() -> None:
@@ -59,18 +60,22 @@ class RetryStep:
         # Event -> the handlers seen to do nothing on a success, and the limit they note.
         self._quiet: dict[str, tuple[Collection[Any], Any]] = {}
 
+    def skips(self, event: str, http: AWSResponse, retries: dict[str, Any]) -> bool:
+        """Whether ``event`` can be skipped after this answer (noting ``max`` as the handlers would)."""
+        if not 200 <= http.status_code < 300:
+            return False
+        quiet = self._quiet.get(event)
+        if quiet is None or quiet[0] is not self._handlers(event) or _debugging():
+            return False
+        if quiet[1] is not None:
+            retries["max"] = max(retries.get("max", 0), quiet[1])
+        return True
+
     def delay(self, event: str, retries: dict[str, Any], **kwargs: Any) -> Any:
-        """The first handler's answer (a back-off in seconds; None or False: no retry)."""
-        http, _ = kwargs["response"]
-        success = 200 <= http.status_code < 300 and kwargs["caught_exception"] is None
-        if success:
-            quiet = self._quiet.get(event)
-            if quiet is not None and quiet[0] is self._handlers(event) and not _debugging():
-                if quiet[1] is not None:
-                    retries["max"] = max(retries.get("max", 0), quiet[1])
-                return None
+        """Emit ``event``: the first handler's answer (a back-off in seconds; None or False: no retry)."""
         answers = self._emitter.emit(event, **kwargs)
-        if success:
+        http, _ = kwargs["response"]
+        if 200 <= http.status_code < 300 and kwargs["caught_exception"] is None:
             self._learn(event, answers, retries)
         return next((answer for _, answer in answers if answer is not None), None)
 
@@ -93,4 +98,4 @@ class RetryStep:
 
 
 def _debugging() -> bool:
-    return any(logger.isEnabledFor(logging.DEBUG) for logger in _LOGGERS)
+    return _HOOKS_LOG.isEnabledFor(logging.DEBUG) or _RETRY_LOG.isEnabledFor(logging.DEBUG)

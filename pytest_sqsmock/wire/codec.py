@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from pytest_sqsmock import sqs_errors
@@ -48,9 +48,8 @@ class DecodedRequest:
     path_region: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SigningScope:
-    """Who signed a request and for which region (from SigV4).
+class SigningScope(NamedTuple):
+    """Who signed a request and for which region (from SigV4); a tuple, so hashing it costs no Python call.
 
     Attributes:
         access_key_id: The access key id of the credential.

@@ -127,3 +127,33 @@ def test_a_set_aside_lane_that_runs_out_while_read_leaves_the_top_exact() -> Non
 
     assert [entry[1] for entry in tops if entry is not None] == [296, 297, 298, 299, 300]
     assert heap.pop() is None
+
+
+def test_the_floor_never_exceeds_the_smallest_current_key() -> None:
+    rng = random.Random(11)
+    heap = MessageHeap()
+    live: dict[int, tuple[int, Message]] = {}  # seq -> (key, message) of each current entry
+    for seq in range(3000):
+        roll = rng.random()
+        if roll < 0.5 or not live:
+            pushed = message(seq)
+            key = seq // 2 if rng.random() < 0.7 else rng.randrange(0, 1500)
+            heap.push(key, pushed, len(live) + 1)
+            live[seq] = (key, pushed)
+        elif roll < 0.7:
+            gone = live.pop(rng.choice(list(live)))[1]
+            gone.removed = rng.random() < 0.5
+            gone.generation += 0 if gone.removed else 1  # stale either way
+        elif roll < 0.85:
+            heap.drop_stale(rng.randrange(1, 8))
+        else:
+            popping = rng.random() < 0.5
+            entry = heap.pop() if popping else heap.peek()
+            smallest = min((key, kept.seq) for key, kept in live.values())
+            assert entry is not None
+            assert (entry[0], entry[1]) == smallest
+            assert heap.floor == entry[0]
+            if popping:
+                del live[entry[1]]
+        expected = min((key for key, _ in live.values()), default=None)
+        assert expected is None or heap.floor <= expected

@@ -87,3 +87,44 @@ def test_clients_of_two_accounts_and_regions_each_get_their_own(sqs_mock_direct:
     assert {(call.account_id, call.region) for call in sqs_mock_direct.calls.filter("CreateQueue")} == {
         (account, region) for account, region, _ in made
     }
+
+
+def response_headers(*, direct: bool) -> list[dict[str, str]]:
+    """The headers of a success as an ``after-call`` handler reads them, request ids blanked."""
+    with mock_sqs(direct=direct):
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        seen: list[dict[str, str]] = []
+
+        def read(http_response: Any, parsed: Any, **_: Any) -> None:
+            request_id = parsed["ResponseMetadata"]["RequestId"]
+            headers = dict(http_response.headers)
+            assert http_response.headers["X-AMZN-REQUESTID"] == request_id  # any case reads it
+            seen.append({name: "<id>" if value == request_id else value for name, value in headers.items()})
+
+        sqs.meta.events.register("after-call.sqs", read)
+        sqs.list_queues()
+        sqs.list_queues()
+    return seen
+
+
+def test_a_success_response_headers_read_as_on_the_full_path() -> None:
+    assert response_headers(direct=True) == response_headers(direct=False)
+    assert response_headers(direct=True)[-1] == {
+        "Content-Type": "application/x-amz-json-1.0",
+        "x-amzn-RequestId": "<id>",
+    }
+
+
+def test_a_success_response_has_every_attribute_botocore_gives_one() -> None:
+    # Its __init__ sets AWSResponse's attributes itself: a botocore that adds one must fail here first.
+    from botocore.awsrequest import AWSResponse
+
+    from pytest_sqsmock.transports import direct_results
+    from pytest_sqsmock.transports.dispatch import Outcome
+
+    outcome = Outcome("json", "request-id", "ListQueues", {}, None)
+    answered, _ = direct_results.http_response("https://sqs.us-east-1.amazonaws.com/", outcome)
+    plain = AWSResponse("https://sqs.us-east-1.amazonaws.com/", 200, {}, None)  # type: ignore[arg-type]
+    assert set(vars(plain)) - {"headers"} <= set(vars(answered))
+    assert answered.content == b"{}"
+    assert answered.headers["x-amzn-requestid"] == "request-id"

@@ -96,6 +96,13 @@ def _success() -> dict[str, Any]:
     return {"response": (http, {"ResponseMetadata": {}}), "caught_exception": None, "attempts": 1}
 
 
+def after_a_success(step: RetryStep) -> Any:
+    """What the direct path does after a successful attempt: skip the event, or emit it."""
+    success = _success()
+    event, retries = "needs-retry.sqs.ListQueues", {"attempt": 1}
+    return None if step.skips(event, success["response"][0], retries) else step.delay(event, retries, **success)
+
+
 def test_an_emitter_of_another_kind_is_always_emitted_to() -> None:
     class Recording(BaseEventHooks):
         def __init__(self) -> None:
@@ -108,7 +115,7 @@ def test_an_emitter_of_another_kind_is_always_emitted_to() -> None:
     emitter = Recording()
     step = RetryStep(emitter)
     for _ in range(CALLS):
-        assert step.delay("needs-retry.sqs.ListQueues", {"attempt": 1}, **_success()) is None
+        assert after_a_success(step) is None
     assert emitter.emitted == CALLS
 
 
@@ -118,7 +125,7 @@ def test_a_handler_that_is_not_botocores_retry_handler_is_never_skipped() -> Non
     emitter.register("needs-retry.sqs", handler)
     step = RetryStep(emitter)
     for _ in range(CALLS):
-        step.delay("needs-retry.sqs.ListQueues", {"attempt": 1}, **_success())
+        after_a_success(step)
     assert handler.calls == CALLS
 
 
@@ -137,8 +144,8 @@ def test_botocores_legacy_retry_handler_is_skipped_on_successes_once_seen_to_do_
     emitter.register("needs-retry.sqs", _legacy(checks))
     step = RetryStep(emitter)
     for _ in range(CALLS):
-        assert step.delay("needs-retry.sqs.ListQueues", {"attempt": 1}, **_success()) is None
+        assert after_a_success(step) is None
     assert checks.calls == 1
     emitter.register("needs-retry.sqs.ListQueues", other := _Counting())  # a new handler: seen afresh
-    step.delay("needs-retry.sqs.ListQueues", {"attempt": 1}, **_success())
+    after_a_success(step)
     assert (checks.calls, other.calls) == (2, 1)
