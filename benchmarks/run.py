@@ -119,7 +119,7 @@ class Suite:
     latency: list[LatencyRow] = field(default_factory=list)
     views: dict[int, dict[str, float]] = field(default_factory=dict)  # queue size -> figure -> CPU µs
     jumps: dict[str, dict[str, float]] = field(default_factory=dict)  # "kind, size" -> figure -> CPU µs
-    direct: dict[str, dict[str, Timing]] = field(default_factory=dict)  # workload -> side -> timing
+    direct: dict[str, direct.Rounds] = field(default_factory=dict)  # workload -> side -> timing per round
 
     def run(self) -> None:
         """Every workload of the configured parts: per-call timings, threaded consumers, memory."""
@@ -127,7 +127,7 @@ class Suite:
             self._calls()
         if "direct" in self.config.parts and "ours" in self._sides() and floor_supported():
             self._log("[direct] the direct path beside its before-call floor")
-            self.direct = direct.measure(self.config.budget, min(self.config.queued["ours"]))
+            self.direct = direct.measure(direct.budget_for(self.config.budget), min(self.config.queued["ours"]))
         if "threads" in self.config.parts and "ours" in self._sides():
             self._threads()
         if "memory" in self.config.parts:
@@ -349,7 +349,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings["receive_delete_flatness_cpu"] = suite.flatness(cpu=True)
         settings["receive_delete_flatness_wall"] = suite.flatness(cpu=False)
-        direct_timings = {name: {side: asdict(t) for side, t in sides.items()} for name, sides in suite.direct.items()}
+        direct_timings = {
+            name: {
+                **{side: asdict(combine(each)) for side, each in rounds.items()},
+                **{f"{top}/{bottom}": direct.ratio(rounds, top, bottom, cpu=True) for top, bottom in direct.RATIOS},
+            }
+            for name, rounds in suite.direct.items()
+        }
         write_json(
             args.json,
             suite.rows,

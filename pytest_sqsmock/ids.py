@@ -6,7 +6,7 @@ import random
 
 _random = random.Random()
 # The version nibble (bits 76-79: 4) and the variant bits (62-63: 0b10) of a version-4 UUID.
-_CLEARED = ~((0xF << 76) | (0x3 << 62))
+_KEPT = ((1 << 128) - 1) ^ ((0xF << 76) | (0x3 << 62))
 _SET = (0x4 << 76) | (0x2 << 62)
 
 
@@ -18,5 +18,5 @@ def random_uuid() -> str:
     and SendMessage makes one per message.
     """
     # Version 4 and the RFC 4122 variant, as uuid4() sets them.
-    digits = f"{_random.getrandbits(128) & _CLEARED | _SET:032x}"
+    digits = f"{_random.getrandbits(128) & _KEPT | _SET:032x}"
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

@@ -1,8 +1,7 @@
 """The call journal: the SQS calls a mock answered, kept compactly and within a limit.
 
-The dispatcher hands over one ``Exchange`` per call; the journal keeps it as is
-until ``_FOLD_EVERY`` are pending, then folds them into compact records laid
-back to back in one list: the parts that repeat from call to call (operation,
+The simulation hands over ``Exchange``s in batches (one per call); the journal folds
+them into compact records laid back to back in one list: the parts that repeat from call to call (operation,
 parameter and result member names, account, region, the record's layout) live
 once in a shared head, and queue URLs are shared strings. A record holds the parameter and result values
 themselves (a message body is the very string the queued message holds), and
@@ -18,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from pytest_sqsmock.clock import to_datetime
@@ -26,7 +25,6 @@ from pytest_sqsmock.transports.dispatch import Exchange
 from pytest_sqsmock.views import Call, CallError, CallLog
 
 DEFAULT_JOURNAL_LIMIT: Final = 100_000
-_FOLD_EVERY: Final = 8  # exchanges kept whole before folding: a bounded batch, an amortised cost
 # Parameters whose values repeat from call to call; a FIFO queue keeps the first string of each
 # message group too, so sharing the group id here lets the journal and the queue hold one string.
 _SHARED_KEYS: Final = frozenset(
@@ -57,7 +55,6 @@ class Journal:
         check_limit(limit)
         self.limit = limit
         self._lock = threading.Lock()
-        self._pending: list[Exchange] = []
         self._items: list[Any] = []
         self._start = 0  # index in _items of the oldest record kept
         self._count = 0  # records kept
@@ -68,17 +65,21 @@ class Journal:
         self._built: deque[Call] = deque()
         self._unbuilt = 0
 
-    def record(self, exchange: Exchange) -> None:
-        """Keep one answered call (the dispatcher's recorder)."""
+    def add(self, exchanges: Iterable[Exchange]) -> None:
+        """Keep answered calls, oldest first, dropping the oldest kept past the limit."""
         with self._lock:
-            self._pending.append(exchange)
-            if len(self._pending) >= _FOLD_EVERY:
-                self._fold()
+            for exchange in exchanges:
+                if self.limit == 0:
+                    self._dropped[exchange.operation] = self._dropped.get(exchange.operation, 0) + 1
+                    continue
+                self._append(exchange)
+                self._count += 1
+                if self.limit is not None and self._count > self.limit:
+                    self._drop_oldest()
 
     def calls(self) -> CallLog:
         """The calls kept, oldest first, and how many earlier ones were dropped."""
         with self._lock:
-            self._fold()
             self._unbuilt = max(self._unbuilt, self._start)
             self._built.extend(_calls_of(self._items[self._unbuilt :]))
             self._unbuilt = len(self._items)
@@ -89,7 +90,6 @@ class Journal:
     def clear(self) -> None:
         """Forget every call, and the count of dropped ones."""
         with self._lock:
-            self._pending.clear()
             self._items.clear()
             self._start = self._count = 0
             self._dropped.clear()
@@ -97,18 +97,6 @@ class Journal:
             self._shared.clear()
             self._built.clear()
             self._unbuilt = 0
-
-    def _fold(self) -> None:
-        """Turn the pending exchanges into records, dropping the oldest past the limit (lock held)."""
-        for exchange in self._pending:
-            if self.limit == 0:
-                self._dropped[exchange.operation] = self._dropped.get(exchange.operation, 0) + 1
-                continue
-            self._append(exchange)
-            self._count += 1
-            if self.limit is not None and self._count > self.limit:
-                self._drop_oldest()
-        self._pending.clear()
 
     def _drop_oldest(self) -> None:
         items = self._items

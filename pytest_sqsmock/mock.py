@@ -322,7 +322,7 @@ class SqsMock:
 
         ``calls.dropped`` counts the earlier calls no longer kept; ``calls.assert_complete()`` fails if any.
         """
-        return self._simulation.journal.calls()
+        return self._simulation.calls()
 
     @property
     def usage(self) -> billing.Usage:

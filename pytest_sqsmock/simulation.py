@@ -8,6 +8,7 @@ delegates to it.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any, Final, Literal, NamedTuple, TypeVar
 
@@ -24,10 +25,12 @@ from pytest_sqsmock.service.context import RequestContext
 from pytest_sqsmock.service.core import Service
 from pytest_sqsmock.service.operations import OPERATIONS
 from pytest_sqsmock.transports.dispatch import Dispatcher, Exchange
-from pytest_sqsmock.views import QueueView
+from pytest_sqsmock.views import CallLog, QueueView
 
 DEFAULT_REGION: Final = "us-east-1"
 DEFAULT_ACCOUNT_ID: Final = "123456789012"
+# Calls kept whole before the journal and the meter take them: one lock per call, folds in a tight loop.
+_HAND_OVER_EVERY: Final = 32
 
 ClockName = Literal["virtual", "system"]
 T = TypeVar("T", bound=Traveller)
@@ -73,6 +76,8 @@ class Simulation:
         self.service = Service(self.clock, OPERATIONS)
         self.journal = Journal(journal_limit)
         self.meter = UsageMeter()
+        self._recording = threading.Lock()
+        self._pending: list[Exchange] = []
         self.dispatcher = Dispatcher(
             self.service, default_account=account_id, default_region=region, record=self._record
         )
@@ -80,12 +85,29 @@ class Simulation:
         self._travellers: list[Traveller] = []
 
     def _record(self, exchange: Exchange) -> None:
-        """Every answered call, from every transport, goes to the journal and the usage meter."""
-        self.journal.record(exchange)
-        self.meter.record(exchange)
+        """Every answered call, from every transport, goes to the journal and the usage meter, a batch at a time."""
+        with self._recording:
+            pending = self._pending
+            pending.append(exchange)
+            if len(pending) >= _HAND_OVER_EVERY:
+                self._hand_over()
+
+    def _hand_over(self) -> None:
+        """The pending calls to the journal and the meter, in the order they were recorded (lock held)."""
+        self.journal.add(self._pending)
+        self.meter.add(self._pending)
+        self._pending.clear()
+
+    def calls(self) -> CallLog:
+        """Every call the journal keeps, and how many it dropped."""
+        with self._recording:
+            self._hand_over()
+        return self.journal.calls()
 
     def usage(self) -> Usage:
         """What the calls so far would be billed, per queue and operation."""
+        with self._recording:
+            self._hand_over()
         return self.meter.usage()
 
     # -- queues ---------------------------------------------------------------
@@ -168,8 +190,10 @@ class Simulation:
         with self.service.lock:
             self.service.registry.clear()
             self.service.move_tasks.clear()
-        self.journal.clear()
-        self.meter.clear()
+        with self._recording:
+            self._pending.clear()
+            self.journal.clear()
+            self.meter.clear()
 
     def close(self) -> None:
         """Release every waiting long poll; the state stays readable."""

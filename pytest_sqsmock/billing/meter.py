@@ -1,4 +1,4 @@
-"""What each answered call would be billed, fed by the dispatcher's recorder as the journal is.
+"""What each answered call would be billed, fed by the simulation in batches, as the journal is.
 
 Amazon SQS bills per request, and each 64 KiB chunk of a request's payload as one
 request (a 256 KiB batch is four; ten small messages in one batch are one). The
@@ -22,7 +22,6 @@ from pytest_sqsmock.model.addresses import split_arn, split_queue_url
 from pytest_sqsmock.transports.dispatch import Exchange
 
 _FIGURES: Final = len(fields(OperationUsage))
-_FOLD_EVERY: Final = 8  # pending calls counted at once: bounded memory, amortised cost
 
 CHUNK_BYTES: Final = 65_536
 """One billable request per started 64 KiB (65,536 bytes) of payload."""
@@ -48,27 +47,28 @@ class QueueKey(NamedTuple):
 
 
 class UsageMeter:
-    """Keeps answered calls cheaply on the hot path; counts them when usage is read."""
+    """Running totals per queue and operation, added to a batch of answered calls at a time."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: list[Exchange] = []
-        # Running totals, in OperationUsage's field order: added to in place, a frozen usage per call would cost more.
+        # In OperationUsage's field order: added to in place, a frozen usage per call would cost more.
         self._counts: dict[tuple[QueueKey, str], list[int]] = {}
 
-    def record(self, exchange: Exchange) -> None:
-        """Keep one answered call (a dispatcher recorder, beside the journal's)."""
+    def add(self, exchanges: Iterable[Exchange]) -> None:
+        """Count answered calls."""
         with self._lock:
-            self._pending.append(exchange)
-            # Count in batches: the journal lets go of its exchanges once read, and the meter
-            # must not keep every one alive for a usage nobody reads.
-            if len(self._pending) >= _FOLD_EVERY:
-                self._fold()
+            counts = self._counts
+            for exchange in exchanges:
+                queue = queue_of(exchange)
+                key = (queue, exchange.operation)
+                totals = counts.get(key)
+                if totals is None:
+                    totals = counts[key] = [0] * _FIGURES
+                totals[:] = map(add, totals, _figures(exchange, queue))
 
     def usage(self) -> Usage:
-        """What every call so far would be billed, per queue and operation."""
+        """What every call counted so far would be billed, per queue and operation."""
         with self._lock:
-            self._fold()
             counts = {key: OperationUsage(*totals) for key, totals in self._counts.items()}
         queues: dict[QueueKey, dict[str, OperationUsage]] = {}
         for (queue, operation), usage in counts.items():
@@ -78,22 +78,9 @@ class UsageMeter:
             for key, ops in sorted(queues.items())
         )
 
-    def _fold(self) -> None:
-        """Add the pending calls to the counts (lock held)."""
-        counts = self._counts
-        for exchange in self._pending:
-            queue = queue_of(exchange)
-            key = (queue, exchange.operation)
-            totals = counts.get(key)
-            if totals is None:
-                totals = counts[key] = [0] * _FIGURES
-            totals[:] = map(add, totals, _figures(exchange, queue))
-        self._pending.clear()
-
     def clear(self) -> None:
         """Forget every call."""
         with self._lock:
-            self._pending.clear()
             self._counts.clear()
 
 

@@ -98,6 +98,13 @@ class _DirectAnswer:
     def __init__(self, endpoint: Endpoint, emitter: BaseEventHooks) -> None:
         self._endpoint = endpoint
         self._retry = direct_retries.RetryStep(emitter)
+        self._plain: dict[str, bool] = {}  # operation -> whether its results copy plainly (direct_results)
+
+    def _copies_plainly(self, model: Any) -> bool:
+        plain = self._plain.get(model.name)
+        if plain is None:
+            plain = self._plain[model.name] = direct_results.copies_plainly(model.output_shape)
+        return plain
 
     def __call__(
         self, *, model: Any, params: dict[str, Any], request_signer: RequestSigner, context: dict[str, Any], **_: Any
@@ -146,11 +153,11 @@ class _DirectAnswer:
         outcome = _answer_json(dispatcher, params, scope, model.name)
         if outcome is None:
             outcome = dispatcher.answer(_request(params), scope=scope)
-        if outcome.error is None and outcome.protocol == "json":
+        if outcome.error is None and outcome.protocol == "json" and self._copies_plainly(model):
+            # A plain copy is what parsing our encoded result would give.
             parsed = direct_results.parsed(model.output_shape, outcome.result)
-            if parsed is not None:  # a plain copy is what parsing our encoded result would give
-                http, parsed["ResponseMetadata"] = direct_results.http_response(url, outcome)
-                return http, parsed
+            http, parsed["ResponseMetadata"] = direct_results.http_response(url, outcome)
+            return http, parsed
         response = outcome.encoded()
         headers: Any = response.headers
         http = AWSResponse(url, response.status, headers, _Raw(response.body))

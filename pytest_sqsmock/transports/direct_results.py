@@ -7,12 +7,11 @@ plain copy that follows the client's own output shape: the encoder leaves out
 ``None``, empty lists and empty maps, the parser keeps only members the client's model
 knows and turns base64 back into ``bytes``. An output shape with anything else (a
 timestamp, a document) is not copied here: :func:`parsed` returns ``None`` and the
-caller encodes and parses as the endpoint would.
+caller encodes and parses as the endpoint would. :func:`copies_plainly` tells which.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -23,20 +22,21 @@ from pytest_sqsmock.transports.dispatch import Outcome
 from pytest_sqsmock.wire.json_protocol import CONTENT_TYPE
 
 _PLAIN = frozenset({"string", "integer", "long", "boolean", "double", "float"})
-# Output shape -> whether every shape under it copies plainly (each botocore model has its own shapes).
-_copyable: weakref.WeakKeyDictionary[Shape, bool] = weakref.WeakKeyDictionary()
 
 
-def parsed(shape: Shape | None, result: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """``result`` as botocore's JSON parser returns it for ``shape`` (no ``ResponseMetadata``), or None."""
-    if shape is None:
+def copies_plainly(shape: Shape | None) -> bool:
+    """Whether :func:`parsed` can answer for results of ``shape`` (the client's output shape of an operation)."""
+    return shape is None or _plain(shape, set())
+
+
+def parsed(shape: Shape | None, result: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``result`` as botocore's JSON parser returns it for ``shape`` (no ``ResponseMetadata``).
+
+    Only for a shape that :func:`copies_plainly`.
+    """
+    if shape is None or not result:
         return {}
-    copyable = _copyable.get(shape)
-    if copyable is None:
-        copyable = _copyable[shape] = _plain(shape, set())
-    if not copyable:
-        return None
-    return _structure(shape, result) if result else {}
+    return _structure(shape, result)
 
 
 def http_response(url: str, outcome: Outcome) -> tuple[AWSResponse, dict[str, Any]]:

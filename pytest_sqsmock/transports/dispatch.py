@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any, Final
+from dataclasses import replace
+from typing import Any, Final, NamedTuple
 from urllib.parse import urlsplit
 
 from pytest_sqsmock.clock import VirtualClock
@@ -38,9 +38,8 @@ logger = logging.getLogger("pytest_sqsmock")
 _KEPT_CONTEXTS: Final = 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One answered call, as the journal records it."""
+class Exchange(NamedTuple):
+    """One answered call, as the journal records it (a tuple: one is made per call)."""
 
     operation: str
     params: dict[str, Any]
@@ -57,9 +56,8 @@ class Exchange:
 Recorder = Callable[[Exchange], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """How one request was answered, before it is encoded: a result, or an error."""
+class Outcome(NamedTuple):
+    """How one request was answered, before it is encoded: a result, or an error (a tuple: one is made per call)."""
 
     protocol: Dialect
     request_id: str

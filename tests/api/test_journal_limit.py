@@ -158,8 +158,13 @@ def test_records_of_every_layout_survive_folding_dropping_and_trimming() -> None
         Exchange("DeleteMessage", {"QueueUrl": "u"}, None, error, context, 5, True),
         Exchange("ListQueues", {}, None, error, context, 5, False, 3, 7),
     ]
+    batch: list[Exchange] = []
     for index in range(10_000):
-        journal.record(layouts[index % 4])
+        batch.append(layouts[index % 4])
+        if len(batch) == 1 + index % 7:  # batches of every size up to seven
+            journal.add(batch)
+            batch = []
+    journal.add(batch)
 
     calls = journal.calls()
 

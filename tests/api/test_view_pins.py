@@ -235,11 +235,15 @@ def test_views_stay_exact_while_a_worker_thread_sends_receives_and_deletes(sqs_m
     url = client.create_queue(QueueName="busy")["QueueUrl"]
     send(client, url, 200)
     stop = threading.Event()
+    # The worker runs as many rounds as it is granted (a free-running one outpaces the reads: the queue
+    # grows by what it sends while a view is read, and each read is longer than the last).
+    granted = threading.Semaphore(0)
     rounds = threading.Semaphore(0)  # released after each round of the worker's calls
 
     def work() -> None:
         worker = boto3.client("sqs", region_name=REGION)
         for n in itertools.count():
+            granted.acquire()
             if stop.is_set():
                 return
             send(worker, url, 10, delay=n % 2 * 5, prefix=f"w{n}-")
@@ -256,20 +260,23 @@ def test_views_stay_exact_while_a_worker_thread_sends_receives_and_deletes(sqs_m
     thread.start()
     try:
         for _ in range(25):
-            while rounds.acquire(blocking=False):
-                pass
             expected, later = two_views(sqs_mock, "busy")
-            # The worker changes the queue (and time runs on) before the unread view is read.
+            # The worker changes the queue (and time runs on) before the unread view is read...
             for _ in range(3):
+                granted.release()
                 assert rounds.acquire(timeout=60)
                 sqs_mock.advance(2)
+            granted.release(5)  # ... and while it is read
             assert later.messages == expected
             counts = later.attributes
             assert len(later.visible) == int(counts["ApproximateNumberOfMessages"])
             assert len(later.in_flight) == int(counts["ApproximateNumberOfMessagesNotVisible"])
             assert len(later.delayed) == int(counts["ApproximateNumberOfMessagesDelayed"])
+            for _ in range(5):
+                assert rounds.acquire(timeout=60)
     finally:
         stop.set()
+        granted.release()
         thread.join()
 
 

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from pytest_sqsmock import SqsMock, UnknownQueueError
-from pytest_sqsmock.billing import meter as meter_module
+from pytest_sqsmock import simulation as simulation_module
 
 KIB = 1024
 
@@ -146,11 +146,11 @@ def test_looking_up_a_queue_never_called_lists_those_called(sqs_mock: SqsMock, s
 
 def test_many_calls_are_counted_exactly_while_few_wait_uncounted(sqs_mock: SqsMock, sqs: Any) -> None:
     url = sqs.create_queue(QueueName="busy")["QueueUrl"]
-    calls = 2 * meter_module._FOLD_EVERY + 5
+    calls = 2 * simulation_module._HAND_OVER_EVERY + 5
     for n in range(calls):
         sqs.send_message(QueueUrl=url, MessageBody=str(n))
 
-    # The meter counts in batches, so it does not keep every call alive until usage is read.
-    assert len(sqs_mock.simulation.meter._pending) < meter_module._FOLD_EVERY
+    # The meter counts in batches, so no call waits uncounted for long (nor is kept alive until usage is read).
+    assert len(sqs_mock.simulation._pending) < simulation_module._HAND_OVER_EVERY
     send = sqs_mock.usage.queue("busy").operations["SendMessage"]
     assert (send.requests, send.billable_requests, send.messages) == (calls, calls, calls)

@@ -101,8 +101,9 @@ def _prepare(queue: Queue, params: Params, context: RequestContext, now: int, *,
         raise missing_parameter("MessageBody")
     body = str(body)
     validate_body(body)
-    attributes = parse_message_attributes(params.get("MessageAttributes") or {})
-    system_attributes = parse_system_attributes(params.get("MessageSystemAttributes") or {})
+    raw_attributes, raw_system_attributes = params.get("MessageAttributes"), params.get("MessageSystemAttributes")
+    attributes = parse_message_attributes(raw_attributes) if raw_attributes else {}
+    system_attributes = parse_system_attributes(raw_system_attributes) if raw_system_attributes else {}
     if "AWSTraceHeader" not in system_attributes and context.trace_header:
         system_attributes = parse_system_attributes(
             {
