@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from operator import add
 from typing import Any, Final, NamedTuple
 
 from pytest_sqsmock.billing.report import OperationUsage, QueueUsage, Usage
@@ -22,6 +21,11 @@ from pytest_sqsmock.model.addresses import split_arn, split_queue_url
 from pytest_sqsmock.transports.dispatch import Exchange
 
 _FIGURES: Final = len(fields(OperationUsage))
+# Where each figure sits in a list of running totals (OperationUsage's field order).
+_AT: Final = {field.name: index for index, field in enumerate(fields(OperationUsage))}
+_REQUESTS, _BILLABLE, _FAILED, _MESSAGES = _AT["requests"], _AT["billable_requests"], _AT["failed"], _AT["messages"]
+_EMPTY, _EMPTY_UNWAITED = _AT["empty_receives"], _AT["empty_receives_without_wait"]
+_BYTES_IN, _BYTES_OUT, _CROSS_REGION = _AT["bytes_in"], _AT["bytes_out"], _AT["cross_region_bytes"]
 
 CHUNK_BYTES: Final = 65_536
 """One billable request per started 64 KiB (65,536 bytes) of payload."""
@@ -64,7 +68,7 @@ class UsageMeter:
                 totals = counts.get(key)
                 if totals is None:
                     totals = counts[key] = [0] * _FIGURES
-                totals[:] = map(add, totals, _figures(exchange, queue))
+                _count(totals, exchange, queue)
 
     def usage(self) -> Usage:
         """What every call counted so far would be billed, per queue and operation."""
@@ -102,35 +106,37 @@ def queue_of(exchange: Exchange) -> QueueKey:
 
 def measure(exchange: Exchange) -> OperationUsage:
     """One call's requests, billable requests, messages, empty receives and payload bytes."""
-    return OperationUsage(*_figures(exchange, queue_of(exchange)))
+    totals = [0] * _FIGURES
+    _count(totals, exchange, queue_of(exchange))
+    return OperationUsage(*totals)
 
 
-def _figures(exchange: Exchange, queue: QueueKey) -> tuple[int, ...]:
-    """:func:`measure`'s figures in OperationUsage's field order, for the queue the call named."""
+def _count(totals: list[int], exchange: Exchange, queue: QueueKey) -> None:
+    """Add one call's figures to ``totals`` (running totals by ``_AT``), for the queue the call named."""
     operation, result = exchange.operation, exchange.result
     bytes_in = _sent_bytes(operation, exchange.params) if operation in _SENT_IN else 0
     bytes_out = 0
-    empty = empty_unwaited = 0
     if operation == "ReceiveMessage" and result is not None:
-        bytes_out = sum(_message_bytes(message) for message in result.get("Messages") or ())
-        if not result.get("Messages"):
-            empty = 1
+        messages = result.get("Messages")
+        if messages:
+            bytes_out = sum(_message_bytes(message) for message in messages)
+        else:
+            totals[_EMPTY] += 1
             # A long poll on an empty queue waits before answering; a short poll answers at once.
-            empty_unwaited = int(exchange.ended_ms is None or exchange.ended_ms <= exchange.time_ms)
+            if exchange.ended_ms is None or exchange.ended_ms <= exchange.time_ms:
+                totals[_EMPTY_UNWAITED] += 1
     payload = bytes_in + bytes_out
-    return (
-        1,  # requests
-        max(1, -(-payload // CHUNK_BYTES)),  # billable requests
-        int(exchange.error is not None),  # failed
-        _messages(operation, result),
-        empty,  # empty receives
-        empty_unwaited,  # of those, answered at once
-        bytes_in,
-        bytes_out,
-        # A transfer crosses regions when the queue is not in the region the caller called; the
-        # simulation serves message calls only from the called region, so this stays 0 for them.
-        payload if queue.region != exchange.context.region else 0,
-    )
+    totals[_REQUESTS] += 1
+    totals[_BILLABLE] += max(1, -(-payload // CHUNK_BYTES))
+    if exchange.error is not None:
+        totals[_FAILED] += 1
+    totals[_MESSAGES] += _messages(operation, result)
+    totals[_BYTES_IN] += bytes_in
+    totals[_BYTES_OUT] += bytes_out
+    # A transfer crosses regions when the queue is not in the region the caller called; the
+    # simulation serves message calls only from the called region, so this stays 0 for them.
+    if queue.region != exchange.context.region:
+        totals[_CROSS_REGION] += payload
 
 
 def _messages(operation: str, result: Mapping[str, Any] | None) -> int:

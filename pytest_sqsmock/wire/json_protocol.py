@@ -98,7 +98,7 @@ def decode_body(operation: str, body: bytes) -> dict[str, Any]:
 
 
 def _parse_body(body: bytes) -> dict[str, Any]:
-    if not body.strip():
+    if not body or body.isspace():
         return {}  # botocore always sends at least "{}"; raw clients may send nothing
     try:
         text = body.decode("utf-8")  # strict: json.loads(bytes) would let encoded surrogates through
