@@ -135,13 +135,13 @@ class Journal:
             items.append(ended_ms)
         if error is not None:
             items.append(CallError(error.code, error.message, error.status, exchange.injected))
-        items += [self._share(name, value) for name, value in params.items()]
+        items += [self._share(value) if name in _SHARED_KEYS else value for name, value in params.items()]
         if result is not None:
             items += result.values()
 
-    def _share(self, name: str, value: Any) -> Any:
+    def _share(self, value: Any) -> Any:
         """One string object for every call naming the same queue (or message group)."""
-        if name not in _SHARED_KEYS or not isinstance(value, str):
+        if not isinstance(value, str):
             return value
         shared = self._shared.get(value)
         if shared is not None:

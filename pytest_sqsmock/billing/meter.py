@@ -30,7 +30,6 @@ _BYTES_IN, _BYTES_OUT, _CROSS_REGION = _AT["bytes_in"], _AT["bytes_out"], _AT["c
 CHUNK_BYTES: Final = 65_536
 """One billable request per started 64 KiB (65,536 bytes) of payload."""
 
-_SENT_IN: Final = frozenset({"SendMessage", "SendMessageBatch"})
 _COUNTED: Final = {  # operation -> where its result lists the messages it acted on (None: one message)
     "SendMessage": None,
     "DeleteMessage": None,
@@ -114,7 +113,12 @@ def measure(exchange: Exchange) -> OperationUsage:
 def _count(totals: list[int], exchange: Exchange, queue: QueueKey) -> None:
     """Add one call's figures to ``totals`` (running totals by ``_AT``), for the queue the call named."""
     operation, result = exchange.operation, exchange.result
-    bytes_in = _sent_bytes(operation, exchange.params) if operation in _SENT_IN else 0
+    if operation == "SendMessage":
+        bytes_in = _message_bytes(exchange.params)
+    elif operation == "SendMessageBatch":
+        bytes_in = _batch_bytes(exchange.params)
+    else:
+        bytes_in = 0
     bytes_out = 0
     if operation == "ReceiveMessage" and result is not None:
         messages = result.get("Messages")
@@ -146,9 +150,7 @@ def _messages(operation: str, result: Mapping[str, Any] | None) -> int:
     return 1 if field is None else len(result.get(field) or ())
 
 
-def _sent_bytes(operation: str, params: Mapping[str, Any]) -> int:
-    if operation == "SendMessage":
-        return _message_bytes(params)
+def _batch_bytes(params: Mapping[str, Any]) -> int:
     entries: Iterable[Any] = params.get("Entries") or ()
     return sum(_message_bytes(entry) for entry in entries if isinstance(entry, Mapping))
 

@@ -131,7 +131,7 @@ class MessageHeap:
             heapq.heappush(self._entries, (key, message.seq, generation, message))
         if old is not None:
             self._drain(old)
-        elif len(lane) + len(self._entries) > 2 * live + _COMPACT_SLACK:
+        elif len(lane.keys) + len(self._entries) > 2 * live + _COMPACT_SLACK:
             self._old, self._lane = lane, _Lane(follow_state=self._follow_state)
             self._entries = [entry for entry in self._entries if is_current(entry)]
             heapq.heapify(self._entries)

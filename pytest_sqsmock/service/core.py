@@ -6,7 +6,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
 from pytest_sqsmock.model.addresses import split_queue_url
@@ -40,14 +40,6 @@ _real_monotonic = time.monotonic
 
 def _clock_text(epoch_ms: int) -> str:
     return to_datetime(epoch_ms).strftime("%H:%M:%S.%f")[:-3]
-
-
-class CallOrder(NamedTuple):
-    """When a call started and ended (virtual ms, under the lock), and its place in the order calls took effect."""
-
-    started_ms: int
-    sequence: int
-    ended_ms: int
 
 
 class Service:
@@ -111,11 +103,15 @@ class Service:
                 if self._settle_watchers:
                     self.changed.notify_all()
 
-    def last_call_order(self) -> CallOrder | None:
-        """For the calling thread's latest call: when it started, its place in the order calls took effect, and when."""
+    def last_call_order(self) -> tuple[int, int, int] | None:
+        """For the calling thread's latest call: ``(started_ms, sequence, ended_ms)``.
+
+        When it started and ended (virtual ms, under the lock) and its place in
+        the order calls took effect; None when it never reached the simulation.
+        """
         last = self._last
         order: tuple[int, int] | None = getattr(last, "order", None)
-        return None if order is None else CallOrder(last.started_ms, *order)
+        return None if order is None else (last.started_ms, order[0], order[1])
 
     # -- virtual time ---------------------------------------------------------
 
@@ -399,10 +395,11 @@ class Service:
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")
+        now = self.clock.now_ms()
         if queue.settings.policy is not None or queue.account_id != context.account_id:
-            queue_policy.check(queue, context.operation, caller_of(context, self.now_ms()))
+            queue_policy.check(queue, context.operation, caller_of(context, now))
         # else: the owner, and no policy to deny it (queue_policy.check's first rule), without building a caller
-        queue.catch_up(self.now_ms())
+        queue.catch_up(now)
         return queue
 
     def find_queue(self, url: str, context: RequestContext) -> Queue | None:

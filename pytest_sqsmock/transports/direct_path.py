@@ -100,12 +100,6 @@ class _DirectAnswer:
         self._retry = direct_retries.RetryStep(emitter)
         self._plain: dict[str, bool] = {}  # operation -> whether its results copy plainly (direct_results)
 
-    def _copies_plainly(self, model: Any) -> bool:
-        plain = self._plain.get(model.name)
-        if plain is None:
-            plain = self._plain[model.name] = direct_results.copies_plainly(model.output_shape)
-        return plain
-
     def __call__(
         self, *, model: Any, params: dict[str, Any], request_signer: RequestSigner, context: dict[str, Any], **_: Any
     ) -> tuple[AWSResponse, dict[str, Any]] | None:
@@ -153,7 +147,10 @@ class _DirectAnswer:
         outcome = _answer_json(dispatcher, params, scope, model.name)
         if outcome is None:
             outcome = dispatcher.answer(_request(params), scope=scope)
-        if outcome.error is None and outcome.protocol == "json" and self._copies_plainly(model):
+        plain = self._plain.get(model.name)
+        if plain is None:
+            plain = self._plain[model.name] = direct_results.copies_plainly(model.output_shape)
+        if outcome.error is None and outcome.protocol == "json" and plain:
             # A plain copy is what parsing our encoded result would give.
             parsed = direct_results.parsed(model.output_shape, outcome.result)
             http, parsed["ResponseMetadata"] = direct_results.http_response(url, outcome)

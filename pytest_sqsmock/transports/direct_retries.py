@@ -65,7 +65,9 @@ class RetryStep:
         if not 200 <= http.status_code < 300:
             return False
         quiet = self._quiet.get(event)
-        if quiet is None or quiet[0] is not self._handlers(event) or _debugging():
+        if quiet is None or self._inner is None or quiet[0] is not getattr(self._inner, _CACHE).get(event):
+            return False
+        if _HOOKS_LOG.isEnabledFor(logging.DEBUG) or _RETRY_LOG.isEnabledFor(logging.DEBUG):
             return False
         if quiet[1] is not None:
             retries["max"] = max(retries.get("max", 0), quiet[1])
@@ -95,7 +97,3 @@ class RetryStep:
             return None
         found: Collection[Any] | None = getattr(self._inner, _CACHE).get(event)
         return found
-
-
-def _debugging() -> bool:
-    return _HOOKS_LOG.isEnabledFor(logging.DEBUG) or _RETRY_LOG.isEnabledFor(logging.DEBUG)

@@ -218,9 +218,8 @@ class Dispatcher:
         order = self._service.last_call_order()
         if order is None:  # refused before it reached the simulation (an unknown operation)
             return Exchange(operation, params, result, error, context, fallback_ms)
-        return Exchange(
-            operation, params, result, error, context, order.started_ms, False, order.sequence, order.ended_ms
-        )
+        started_ms, sequence, ended_ms = order
+        return Exchange(operation, params, result, error, context, started_ms, False, sequence, ended_ms)
 
     def back_off(self, seconds: float) -> bool:
         """Spend a client's retry back-off in virtual time; False when it must really sleep.

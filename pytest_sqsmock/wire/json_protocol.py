@@ -127,6 +127,9 @@ def _from_json(shape: Shape, value: Any) -> Any:
                 member = members.get(name)
                 if member is None or item is None:
                     continue  # unknown members are ignored, null means absent
+                if member.kind == "string" and type(item) is str:
+                    out[name] = item  # the commonest member, without a call
+                    continue
                 try:
                     out[name] = _from_json(member, item)
                 except _Mismatch as mismatch:

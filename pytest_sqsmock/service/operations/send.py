@@ -39,8 +39,9 @@ MISSING_DEDUPLICATION_ID = (
 def send_message(service: Service, params: Params, context: RequestContext) -> Result:
     """SendMessage."""
     queue = service.resolve_queue(params, context)
-    message, delay_s = _prepare(queue, params, context, service.now_ms(), in_batch=False)
-    record = queue.send(message, delay_s=delay_s, now_ms=service.now_ms())
+    now = service.now_ms()
+    message, delay_s = _prepare(queue, params, context, now, in_batch=False)
+    record = queue.send(message, delay_s=delay_s, now_ms=now)
     return _sent(message, record)
 
 

@@ -215,4 +215,7 @@ def message_size(body: str, attributes: Mapping[str, AttributeValue]) -> int:
         UTF-8 bytes of the body plus, per attribute, the bytes of its name,
         DataType and value.
     """
-    return len(body.encode("utf-8", "surrogatepass")) + sum(value.size(name) for name, value in attributes.items())
+    size = len(body.encode("utf-8", "surrogatepass"))
+    if attributes:
+        size += sum(value.size(name) for name, value in attributes.items())
+    return size
