@@ -391,7 +391,8 @@ class Service:
             url = context.path_queue_url
         if url is None:
             raise missing_parameter("QueueUrl")
-        self.catch_up_tasks()
+        if not self.move_tasks.idle:
+            self.catch_up_tasks()
         queue = self.find_queue(str(url), context)
         if queue is None:
             raise queue_does_not_exist(query=context.protocol == "query")

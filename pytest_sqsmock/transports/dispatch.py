@@ -183,7 +183,7 @@ class Dispatcher:
     ) -> Outcome:
         """Answer a decoded call from the simulation (or an injected fault), and record it."""
         service = self._service
-        time_ms = service.now_ms()
+        time_ms = service.clock.now_ms()
         faults = service.faults
         if faults is not None:  # an injected error answers instead of the service (pytest_sqsmock.faults.injection)
             injected = faults.error_for(operation, params, context)

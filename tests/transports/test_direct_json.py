@@ -128,3 +128,17 @@ def test_a_success_response_has_every_attribute_botocore_gives_one() -> None:
     assert set(vars(plain)) - {"headers"} <= set(vars(answered))
     assert answered.content == b"{}"
     assert answered.headers["x-amzn-requestid"] == "request-id"
+
+
+def test_credentials_swapped_or_changed_after_a_call_name_their_own_account(sqs_mock_direct: SqsMock) -> None:
+    from botocore.credentials import Credentials
+
+    client = sqs_mock_direct.client()
+    client.list_queues()  # installs the direct path on this client
+    client.create_queue(QueueName="mine")
+    other = sqs_mock_direct.credentials(account_id="210987654321")
+    client._request_signer._credentials = Credentials(other["aws_access_key_id"], other["aws_secret_access_key"])
+    assert "/210987654321/swapped" in client.create_queue(QueueName="swapped")["QueueUrl"]
+    third = sqs_mock_direct.credentials(account_id="333344445555")
+    client._request_signer._credentials.access_key = third["aws_access_key_id"]  # changed in place
+    assert "/333344445555/changed" in client.create_queue(QueueName="changed")["QueueUrl"]
