@@ -269,3 +269,30 @@ def test_every_error_row_has_its_own_shape_and_code() -> None:
     assert len(set(shapes)) == len(shapes)
     assert len(set(codes)) == len(codes)
     assert all(sqs_errors.TABLE[row.shape] is row and sqs_errors.TABLE[row.code] is row for row in sqs_errors.ROWS)
+
+
+def test_ids_are_version_4_uuids_unique_across_batches_and_forks() -> None:
+    import multiprocessing
+    import os
+    import uuid
+    import warnings
+
+    from pytest_sqsmock.ids import random_uuid
+
+    made = [random_uuid() for _ in range(1000)]  # several batches
+    assert len(set(made)) == 1000
+    assert all(uuid.UUID(each).version == 4 and uuid.UUID(each).variant == uuid.RFC_4122 for each in made)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    reader, writer = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork with threads about
+        pid = os.fork()
+    if pid == 0:  # the child: its next ids, then out
+        os.write(writer, ",".join(random_uuid() for _ in range(5)).encode())
+        os._exit(0)
+    os.close(writer)
+    child = os.read(reader, 4096).decode().split(",")
+    os.waitpid(pid, 0)
+    ours = [random_uuid() for _ in range(5)]
+    assert set(child).isdisjoint(ours)
