@@ -13,6 +13,8 @@ _SET: Final = (0x4 << 76) | (0x2 << 62)
 _BATCH: Final = 64
 # Ids made ahead, a batch at a time: making 64 in one loop costs less than one at a time between calls.
 _ready: list[str] = []
+# What one call may need at most (SendMessageBatch: ten message ids), made ahead by top_up().
+_LOW: Final = 16
 
 
 def random_uuid() -> str:
@@ -27,6 +29,17 @@ def random_uuid() -> str:
             return _ready.pop()
         except IndexError:  # none left (another thread may have taken the last): make a batch
             _ready.extend(_batch())
+
+
+def top_up() -> None:
+    """Make a batch now unless enough ids are ready for one call.
+
+    ``Service.handle`` calls this before it takes the simulation's lock, so a
+    batch is made outside it rather than in the middle of a SendMessage that
+    holds it.
+    """
+    if len(_ready) < _LOW:
+        _ready.extend(_batch())
 
 
 def _batch() -> list[str]:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pytest_sqsmock import ids
 from pytest_sqsmock.clock import Clock, VirtualClock, to_datetime
 from pytest_sqsmock.model.addresses import split_queue_url
 from pytest_sqsmock.model.move_task import MoveTaskBook
@@ -87,6 +88,7 @@ class Service:
         last.order = None
         if handler is None:
             raise invalid_action(operation)
+        ids.top_up()  # the call's message ids, made before the lock rather than under it
         with self.lock:
             last.started_ms = self.clock.now_ms()
             self.activity += 1

@@ -296,3 +296,15 @@ def test_ids_are_version_4_uuids_unique_across_batches_and_forks() -> None:
     os.waitpid(pid, 0)
     ours = [random_uuid() for _ in range(5)]
     assert set(child).isdisjoint(ours)
+
+
+def test_ids_are_topped_up_for_a_calls_messages() -> None:
+    # Service.handle tops up before its lock: a SendMessageBatch under it finds its ten message ids ready.
+    from pytest_sqsmock import ids
+
+    ids._ready.clear()
+    ids.top_up()
+    assert len(ids._ready) >= 10
+    ready = len(ids._ready)
+    ids.top_up()  # enough already: nothing made
+    assert len(ids._ready) == ready
