@@ -107,6 +107,7 @@ def response_headers(*, direct: bool) -> list[dict[str, str]]:
     return seen
 
 
+@pytest.mark.skipif(QUERY_ERA, reason="query-protocol answers are XML, encoded on both paths")
 def test_a_success_response_headers_read_as_on_the_full_path() -> None:
     assert response_headers(direct=True) == response_headers(direct=False)
     assert response_headers(direct=True)[-1] == {
