@@ -22,10 +22,10 @@ def sqs_mock_direct() -> Iterator[SqsMock]:
         yield sqs_mock
 
 
-def sent_through_endpoint(client: Any) -> list[bytes]:
-    """The ``X-Amz-Target`` of each call of ``client`` that reached botocore's endpoint (the full path)."""
-    sent: list[bytes] = []
-    client.meta.events.register("before-send.sqs", lambda request, **_: sent.append(request.headers["X-Amz-Target"]))
+def sent_through_endpoint(client: Any) -> list[str]:
+    """The operation of each call of ``client`` that reached botocore's endpoint (the full path)."""
+    sent: list[str] = []
+    client.meta.events.register("before-send.sqs", lambda event_name, **_: sent.append(event_name.rsplit(".", 1)[1]))
     return sent
 
 
@@ -37,7 +37,7 @@ def trace_of_a_message_sent_in_lambda(monkeypatch: pytest.MonkeyPatch, *, direct
         sqs = boto3.client("sqs", region_name="us-east-1")
         url = sqs.create_queue(QueueName="traced")["QueueUrl"]
         sqs.send_message(QueueUrl=url, MessageBody="traced")
-        [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["AWSTraceHeader"])["Messages"]
+        [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["AWSTraceHeader"])["Messages"]
     return message.get("Attributes")
 
 
@@ -57,9 +57,9 @@ def test_a_header_botocore_does_not_send_is_read_off_the_request(sqs_mock_direct
 
     sqs.meta.events.register_first("before-call.sqs.SendMessage", lower_case_trace)
     sqs.send_message(QueueUrl=url, MessageBody="traced")
-    [message] = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["AWSTraceHeader"])["Messages"]
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["AWSTraceHeader"])["Messages"]
     assert message["Attributes"] == {"AWSTraceHeader": TRACE}
-    assert sent == [b"AmazonSQS.CreateQueue"]  # only the first call took the full path
+    assert sent == ["CreateQueue"]  # only the first call took the full path
 
 
 def test_a_client_pointed_at_the_simulations_server_sees_the_servers_urls(sqs_mock_direct: SqsMock) -> None:
