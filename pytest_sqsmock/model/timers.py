@@ -144,13 +144,6 @@ class MessageHeap:
         """Remove and return the current entry with the smallest key."""
         return self._top(remove=True)
 
-    def pop_due(self, now: int) -> Entry | None:
-        """Remove and return the smallest current entry whose key is ``<= now``."""
-        entry = self._top(remove=False)
-        if entry is None or entry[0] > now:
-            return None
-        return self._top(remove=True)
-
     def drop_stale(self, budget: int) -> int:
         """Drop up to ``budget`` stale entries from the heads, where a later peek would meet them; how many."""
         dropped = 0

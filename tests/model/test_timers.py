@@ -44,16 +44,16 @@ def test_pops_by_key_then_seq_whatever_the_push_order() -> None:
     assert drain(heap) == sorted(pushed)
 
 
-def test_peek_and_pop_due_agree_with_pop() -> None:
+def test_peek_shows_what_pop_takes() -> None:
     heap = MessageHeap()
     for seq, key in enumerate([5, 9, 3, 9, 1]):
         heap.push(key, message(seq), seq + 1)
 
-    assert heap.peek() is not None
-    assert heap.pop_due(0) is None
-    due = heap.pop_due(5)
-    assert due is not None
-    assert (due[0], due[1]) == (1, 4)
+    peeked = heap.peek()
+    popped = heap.pop()
+    assert peeked is not None
+    assert popped is not None
+    assert (peeked[0], peeked[1]) == (popped[0], popped[1]) == (1, 4)
     assert drain(heap) == [(3, 2), (5, 0), (9, 1), (9, 3)]
 
 
