@@ -51,7 +51,7 @@ def _batch() -> list[str]:
     return made
 
 
-def _after_fork() -> None:
+def _after_fork() -> None:  # pragma: no cover - runs in the forked child (tests/wire/test_codec.py forks one)
     """A forked child draws its own ids: neither the parent's batch nor its random state."""
     _ready.clear()
     _random.seed()

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.config
+import botocore.exceptions
 import botocore.session
 import pytest
 
@@ -143,3 +145,42 @@ def test_credentials_swapped_or_changed_after_a_call_name_their_own_account(sqs_
     third = sqs_mock_direct.credentials(account_id="333344445555")
     client._request_signer._credentials.access_key = third["aws_access_key_id"]  # changed in place
     assert "/333344445555/changed" in client.create_queue(QueueName="changed")["QueueUrl"]
+
+
+def send_to_an_endpoint_with_a_path(*, direct: bool) -> tuple[str, Any]:
+    """A JSON call posted to a queue URL (an endpoint_url with a path), and a body of the wrong types."""
+    with mock_sqs(direct=direct):
+        url = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="pathed")["QueueUrl"]
+        pathed = boto3.client("sqs", region_name="us-east-1", endpoint_url=url)
+        pathed.list_queues()  # installs the direct path on this client
+        sent = pathed.send_message(QueueUrl=url, MessageBody="to a path")["MD5OfMessageBody"]
+        unchecked: Any = boto3.client(
+            "sqs", region_name="us-east-1", config=botocore.config.Config(parameter_validation=False)
+        )
+        unchecked.list_queues()
+        with pytest.raises(botocore.exceptions.ClientError) as raised:
+            unchecked.send_message(QueueUrl=url, MessageBody="x", DelaySeconds="soon")
+    return sent, raised.value.response["Error"]
+
+
+@pytest.mark.skipif(QUERY_ERA, reason="query-protocol clients never take the JSON lane")
+def test_a_queue_url_endpoint_and_an_unvalidated_body_are_answered_as_on_the_full_path() -> None:
+    direct = send_to_an_endpoint_with_a_path(direct=True)
+    assert direct == send_to_an_endpoint_with_a_path(direct=False)
+    assert direct[1]["Code"] == "SerializationException"
+
+
+def test_the_kept_contexts_are_bounded_and_a_url_that_does_not_parse_is_left_to_the_request(
+    sqs_mock_direct: SqsMock,
+) -> None:
+    from pytest_sqsmock.transports import dispatch
+
+    dispatcher = sqs_mock_direct.simulation.dispatcher
+    for number in range(dispatch._KEPT_CONTEXTS + 10):
+        outcome = dispatcher.answer_json(
+            "https://sqs.us-east-1.amazonaws.com/", "ListQueues", b"{}", scope=None, trace_header=f"Root={number}"
+        )
+        assert outcome is not None
+        assert outcome.error is None
+    assert len(dispatcher._json_contexts) <= dispatch._KEPT_CONTEXTS
+    assert dispatcher.answer_json("https://[::1", "ListQueues", b"{}", scope=None, trace_header=None) is None
