@@ -183,8 +183,7 @@ class Queue:
             self.fairness.sent(message.group_id, now_ms)
         self.messages[message.message_id] = message
         self._order.append(message)
-        if len(self._order) > 2 * len(self.messages) + ORDER_SLACK:
-            self._compact_order()
+        self._compact_order()
         self._retention.push(message.enqueued_at_ms, message, len(self.messages))
         if delay_s > 0:
             self._enter(message, "delayed", now_ms + delay_s * 1000)

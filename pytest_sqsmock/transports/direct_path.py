@@ -99,28 +99,6 @@ class _DirectAnswer:
         self._endpoint = endpoint
         self._retry = direct_retries.RetryStep(emitter)
         self._plain: dict[str, bool] = {}  # operation -> whether its results copy plainly (direct_results)
-        # The last static credentials and region seen, and their scope: the same call after call.
-        self._last_scope: tuple[Credentials, str, SigningScope] | None = None
-
-    def _scope(self, signer: RequestSigner, context: dict[str, Any]) -> SigningScope | None:
-        """As :func:`_scope`, without a new scope while static credentials and the region stay the same."""
-        signing = context.get("signing")
-        last = self._last_scope
-        if (
-            last is not None
-            and not signing
-            and not context.get("auth_type")
-            and getattr(signer, _CREDENTIALS, None) is last[0]
-            and last[0].access_key == last[2].access_key_id  # not changed in place
-            and signer.region_name == last[1]
-            and signer.signature_version is not botocore.UNSIGNED
-        ):
-            return last[2]
-        scope = _scope(signer, context)
-        credentials = getattr(signer, _CREDENTIALS, None)
-        if scope is not None and not signing and type(credentials) is Credentials:
-            self._last_scope = (credentials, signer.region_name, scope)
-        return scope
 
     def __call__(
         self, *, model: Any, params: dict[str, Any], request_signer: RequestSigner, context: dict[str, Any], **_: Any
@@ -130,7 +108,7 @@ class _DirectAnswer:
         if not isinstance(dispatcher, Dispatcher):
             return None  # no direct mock now: the full path answers (or refuses) the call
         botocore_hook.note_caller()
-        scope = self._scope(request_signer, context)
+        scope = _scope(request_signer, context)
         # The endpoint's retry context (retry handlers note their limit in it); no invocation id: no header is sent.
         retries = context.setdefault("retries", {})
         event = f"needs-retry.sqs.{model.name}"

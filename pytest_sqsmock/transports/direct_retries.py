@@ -65,7 +65,7 @@ class RetryStep:
         if not 200 <= http.status_code < 300:
             return False
         quiet = self._quiet.get(event)
-        if quiet is None or self._inner is None or quiet[0] is not getattr(self._inner, _CACHE).get(event):
+        if quiet is None or quiet[0] is not self._handlers(event):
             return False
         if _HOOKS_LOG.isEnabledFor(logging.DEBUG) or _RETRY_LOG.isEnabledFor(logging.DEBUG):
             return False

@@ -144,7 +144,7 @@ class Dispatcher:
         call that needs its HTTP request read: one sent to a URL with a path (a
         queue URL) or to one of this simulation's servers.
         """
-        if self._server_ports and self._addresses_a_server(url):
+        if self._addresses_a_server(url):
             return None
         key = (url, operation, scope, trace_header)
         context = self._json_contexts.get(key)
